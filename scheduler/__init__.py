@@ -1,0 +1,1 @@
+"""School timetable and after-school (5+2) scheduling optimizer."""

@@ -1,0 +1,450 @@
+"""The school as validated data (pydantic v2): calendar, policy, classes, teachers, lessons.
+
+A ``School`` is built once at the edge (JSON, Excel) and validated there; a bad record fails
+with its location, e.g. ``lessons[3].teachers[0]: unknown teacher 't99'``. Ids are short
+stable strings; display names may be Chinese. Days and periods are 1-based.
+
+The unit the model places is a ``Lesson``: one or more teachers, one or more student
+groups, a subject, a duration in periods and a weekly count. A group reference is a class
+id (``"c3-2"``: the whole class) or a class section (``"c3-2:男"``). Sections are the
+atomic pupil sets of a class; two lessons clash when their groups share a section.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
+
+from scheduler.policy import Policy, PolicyError, Stage, resolve_policy, stage_of_grade
+
+ClockTime = str  # "HH:MM"
+CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
+DEFAULT_DAYS = ["周一", "周二", "周三", "周四", "周五"]
+
+
+def minutes(clock: ClockTime) -> int:
+    """'08:20' -> 500 (minutes since midnight)."""
+    hours, mins = clock.split(":")
+    return int(hours) * 60 + int(mins)
+
+
+def clock(total_minutes: int) -> ClockTime:
+    return f"{total_minutes // 60:02d}:{total_minutes % 60:02d}"
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Period(Record):
+    """One lesson period of the bell schedule (第N节)."""
+
+    index: int = Field(ge=1)
+    start: ClockTime = Field(pattern=CLOCK)
+    end: ClockTime = Field(pattern=CLOCK)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if minutes(self.end) <= minutes(self.start):
+            raise ValueError(f"period {self.index}: end {self.end} is not after start {self.start}")
+        return self
+
+
+class DailyBlock(Record):
+    """A fixed block that is not a lesson: 大课间, 眼保健操, 午餐, 课外活动."""
+
+    name: str
+    kind: Literal["activity", "eye_exercise", "lunch", "break", "other"] = "other"
+    start: ClockTime = Field(pattern=CLOCK)
+    end: ClockTime = Field(pattern=CLOCK)
+    physical_activity: bool = False  # minutes count toward the daily activity hour
+    days: list[int] | None = None  # None: every school day
+
+    @property
+    def minutes(self) -> int:
+        return minutes(self.end) - minutes(self.start)
+
+
+class BellSchedule(Record):
+    """The periods and fixed blocks of one stage (作息时间表)."""
+
+    stage: Stage
+    name: str = ""
+    periods: list[Period] = Field(min_length=1)
+    blocks: list[DailyBlock] = []
+    # Periods starting at or after this time are afternoon (下午) periods.
+    afternoon_from: ClockTime = Field("12:00", pattern=CLOCK)
+
+    @model_validator(mode="after")
+    def _periods_in_order(self) -> BellSchedule:
+        for i, period in enumerate(self.periods):
+            if period.index != i + 1:
+                raise ValueError(f"periods[{i}].index: expected {i + 1}, got {period.index}")
+            if i and minutes(period.start) < minutes(self.periods[i - 1].end):
+                raise ValueError(f"periods[{i}].start: {period.start} overlaps period {i}")
+        return self
+
+    def period(self, index: int) -> Period:
+        return self.periods[index - 1]
+
+    def is_afternoon(self, index: int) -> bool:
+        return minutes(self.period(index).start) >= minutes(self.afternoon_from)
+
+
+class Subject(Record):
+    """A subject (学科) with the room it needs and its per-day limit."""
+
+    id: str
+    name: str
+    category: Literal[
+        "core", "pe", "arts", "science", "labour", "it", "moral", "local", "class_meeting", "activity", "other"
+    ] = "other"
+    room_type: str | None = None  # None: taught in the class's home room
+    max_per_day: int = Field(1, ge=1, le=8)
+    counts_as_activity: bool = False  # lesson minutes count toward the daily activity hour
+    protected: bool = False  # 音体美: may never be dropped or handed to another subject
+    morning_preferred: bool = False  # 语数英 in the morning (soft)
+
+
+class Teacher(Record):
+    id: str
+    name: str
+    subjects: list[str] = []
+    max_lessons_per_week: int = Field(18, ge=0, le=40)
+    max_lessons_per_day: int = Field(5, ge=0, le=12)
+    unavailable: list[Slot] = []
+    outside_staff: bool = False
+
+
+class Slot(Record):
+    """A period of a day, 1-based. ``stage`` picks the bell schedule in a 九年一贯制 school."""
+
+    day: int = Field(ge=1)
+    period: int = Field(ge=1)
+    stage: Stage | None = None
+
+
+class Room(Record):
+    id: str
+    name: str
+    type: str = "classroom"
+    capacity: int = Field(1, ge=1, le=20)  # lessons (classes) it holds at once
+
+
+class SchoolClass(Record):
+    """A class (班级), e.g. 三年级2班."""
+
+    id: str
+    name: str
+    grade: int = Field(ge=1, le=9)
+    pupils: int = Field(40, ge=1, le=80)
+    home_room: str | None = None
+    sections: list[str] = []  # atomic pupil sets, e.g. ["男", "女"]; empty: the class is one
+
+    @property
+    def stage(self) -> Stage:
+        return stage_of_grade(self.grade)
+
+    def atoms(self) -> list[str]:
+        return [f"{self.id}:{s}" for s in self.sections] or [self.id]
+
+
+class Assignment(Record):
+    """任课安排: class × subject → teacher(s). The weekly count comes from the policy unless set."""
+
+    class_id: str
+    subject: str
+    teachers: list[str] = Field(min_length=1)
+    periods_per_week: int | None = Field(None, ge=0, le=20)
+    doubles: int = Field(0, ge=0, le=10)  # how many of them are double lessons (连堂)
+    room: str | None = None
+
+
+class Lesson(Record):
+    """The unit the model places: ``count`` sessions of ``duration`` periods each per week."""
+
+    id: str
+    subject: str
+    teachers: list[str] = []
+    groups: list[str] = Field(min_length=1)
+    duration: int = Field(1, ge=1, le=4)
+    count: int = Field(1, ge=1, le=20)
+    room: str | None = None  # a fixed room; otherwise any room of the subject's room type
+    pinned: list[Slot] = []  # pre-placed start slots (e.g. 班会 周一第1节)
+
+    @property
+    def periods_per_week(self) -> int:
+        return self.duration * self.count
+
+
+class Meeting(Record):
+    """Teaching-research or grade-group time (教研/集体备课): its teachers teach no lesson then."""
+
+    id: str
+    name: str
+    teachers: list[str] = Field(min_length=1)
+    day: int = Field(ge=1)
+    start: ClockTime = Field(pattern=CLOCK)
+    end: ClockTime = Field(pattern=CLOCK)
+
+
+class Weights(Record):
+    """Weights of the soft goals; 0 switches a goal off."""
+
+    teacher_gaps: int = Field(3, ge=0, le=1000)
+    core_in_afternoon: int = Field(2, ge=0, le=1000)
+    same_subject_same_day: int = Field(4, ge=0, le=1000)
+    same_subject_in_a_row: int = Field(2, ge=0, le=1000)
+    teacher_daily_overload: int = Field(1, ge=0, le=1000)
+    flexible_day_shortfall: int = Field(5, ge=0, le=1000)
+
+
+class FlexibleHours(Record):
+    """弹性上下班: a day is flexible when a teacher may arrive late or leave early."""
+
+    min_days: int = Field(2, ge=0, le=7)
+    late_arrival_free_periods: int = Field(1, ge=1, le=4)  # no lesson in the first N periods
+    early_leave_after: ClockTime = Field("15:30", pattern=CLOCK)  # no lesson ending after this
+
+
+class PolicyChoice(Record):
+    preset: str = "national-2022"
+    overrides: dict[str, Any] = {}
+
+
+class School(Record):
+    id: str
+    name: str
+    days: list[str] = Field(default_factory=lambda: list(DEFAULT_DAYS), min_length=1, max_length=7)
+    bell_schedules: list[BellSchedule] = Field(min_length=1)
+    policy: PolicyChoice = PolicyChoice()
+    subjects: list[Subject] = Field(min_length=1)
+    teachers: list[Teacher] = []
+    rooms: list[Room] = []
+    classes: list[SchoolClass] = Field(min_length=1)
+    assignments: list[Assignment] = []
+    lessons: list[Lesson] = []
+    meetings: list[Meeting] = []
+    weights: Weights = Weights()
+    flexible: FlexibleHours = FlexibleHours()
+
+    # ---- lookups -------------------------------------------------------------------------
+    @cached_property
+    def resolved_policy(self) -> Policy:
+        return resolve_policy(self.policy.preset, self.policy.overrides)
+
+    @cached_property
+    def subject_by_id(self) -> dict[str, Subject]:
+        return {s.id: s for s in self.subjects}
+
+    @cached_property
+    def teacher_by_id(self) -> dict[str, Teacher]:
+        return {t.id: t for t in self.teachers}
+
+    @cached_property
+    def room_by_id(self) -> dict[str, Room]:
+        return {r.id: r for r in self.rooms}
+
+    @cached_property
+    def class_by_id(self) -> dict[str, SchoolClass]:
+        return {c.id: c for c in self.classes}
+
+    @cached_property
+    def schedule_by_stage(self) -> dict[str, BellSchedule]:
+        return {b.stage: b for b in self.bell_schedules}
+
+    @cached_property
+    def all_lessons(self) -> list[Lesson]:
+        """Explicit lessons plus those generated from the teaching assignments."""
+        return [*self.lessons, *(lesson for a in self.assignments for lesson in self._lessons_of(a))]
+
+    @cached_property
+    def lesson_by_id(self) -> dict[str, Lesson]:
+        return {lesson.id: lesson for lesson in self.all_lessons}
+
+    def atoms_of(self, group: str) -> list[str]:
+        """The atomic pupil sets a group reference covers."""
+        class_id, _, section = group.partition(":")
+        return [group] if section else self.class_by_id[class_id].atoms()
+
+    def classes_of(self, lesson: Lesson) -> list[SchoolClass]:
+        seen = dict.fromkeys(g.partition(":")[0] for g in lesson.groups)
+        return [self.class_by_id[c] for c in seen]
+
+    def stage_of(self, lesson: Lesson) -> Stage:
+        return self.classes_of(lesson)[0].stage
+
+    def schedule_of(self, lesson: Lesson) -> BellSchedule:
+        return self.schedule_by_stage[self.stage_of(lesson)]
+
+    def room_type_of(self, lesson: Lesson) -> str | None:
+        if lesson.room:
+            return self.room_by_id[lesson.room].type
+        return self.subject_by_id[lesson.subject].room_type
+
+    def planned_periods(self, class_id: str, subject: str) -> int:
+        school_class = self.class_by_id[class_id]
+        return self.resolved_policy.weekly_plan(school_class.grade).get(subject, 0)
+
+    def _lessons_of(self, a: Assignment) -> list[Lesson]:
+        total = a.periods_per_week if a.periods_per_week is not None else self.planned_periods(a.class_id, a.subject)
+        singles = total - 2 * a.doubles
+        base = f"{a.class_id}.{a.subject}"
+        made = []
+        if a.doubles:
+            made.append(
+                Lesson(
+                    id=f"{base}.d",
+                    subject=a.subject,
+                    teachers=a.teachers,
+                    groups=[a.class_id],
+                    duration=2,
+                    count=a.doubles,
+                    room=a.room,
+                )
+            )
+        if singles > 0:
+            made.append(
+                Lesson(id=base, subject=a.subject, teachers=a.teachers, groups=[a.class_id], count=singles, room=a.room)
+            )
+        return made
+
+    # ---- cross-record validation ----------------------------------------------------------
+    @model_validator(mode="after")
+    def _references(self) -> School:
+        errors: list[str] = []
+        _unique(errors, "subjects", [s.id for s in self.subjects])
+        _unique(errors, "teachers", [t.id for t in self.teachers])
+        _unique(errors, "rooms", [r.id for r in self.rooms])
+        _unique(errors, "classes", [c.id for c in self.classes])
+        _unique(errors, "lessons", [lesson.id for lesson in self.lessons])
+        _unique(errors, "bell_schedules", [b.stage for b in self.bell_schedules], what="stage")
+        try:
+            policy = self.resolved_policy
+        except (PolicyError, ValueError) as exc:
+            errors.append(f"policy: {exc}")
+            policy = None
+        subjects, teachers, rooms = self.subject_by_id, self.teacher_by_id, self.room_by_id
+        classes, stages = self.class_by_id, self.schedule_by_stage
+        room_types = {r.type for r in self.rooms}
+        n_days = len(self.days)
+        for i, s in enumerate(self.subjects):
+            if s.room_type and s.room_type not in room_types:
+                errors.append(f"subjects[{i}].room_type: no room of type '{s.room_type}' for {s.name}")
+        for i, t in enumerate(self.teachers):
+            for j, sid in enumerate(t.subjects):
+                if sid not in subjects:
+                    errors.append(f"teachers[{i}].subjects[{j}]: unknown subject '{sid}' ({t.name})")
+            for j, slot in enumerate(t.unavailable):
+                errors += _slot_errors(f"teachers[{i}].unavailable[{j}]", slot, n_days, stages)
+        for i, c in enumerate(self.classes):
+            if c.home_room and c.home_room not in rooms:
+                errors.append(f"classes[{i}].home_room: unknown room '{c.home_room}' ({c.name})")
+            if c.stage not in stages:
+                errors.append(f"classes[{i}].grade: no bell schedule for stage '{c.stage}' ({c.name})")
+            if len(set(c.sections)) != len(c.sections):
+                errors.append(f"classes[{i}].sections: repeated section name ({c.name})")
+        for i, a in enumerate(self.assignments):
+            where = f"assignments[{i}]"
+            if a.class_id not in classes:
+                errors.append(f"{where}.class_id: unknown class '{a.class_id}'")
+            if a.subject not in subjects:
+                errors.append(f"{where}.subject: unknown subject '{a.subject}'")
+            if a.room and a.room not in rooms:
+                errors.append(f"{where}.room: unknown room '{a.room}'")
+            errors += _teacher_errors(where, a.teachers, a.subject, teachers, subjects)
+            if not errors and a.periods_per_week is None and policy is not None:
+                total = self.planned_periods(a.class_id, a.subject)
+                if total == 0:
+                    errors.append(
+                        f"{where}.periods_per_week: the policy plans no {subjects[a.subject].name} lessons "
+                        f"for grade {classes[a.class_id].grade}; give periods_per_week"
+                    )
+                elif 2 * a.doubles > total:
+                    errors.append(f"{where}.doubles: {a.doubles} double lessons need more than {total} periods")
+        for i, lesson in enumerate(self.lessons):
+            where = f"lessons[{i}]"
+            if lesson.subject not in subjects:
+                errors.append(f"{where}.subject: unknown subject '{lesson.subject}'")
+            if lesson.room and lesson.room not in rooms:
+                errors.append(f"{where}.room: unknown room '{lesson.room}'")
+            errors += _teacher_errors(where, lesson.teachers, lesson.subject, teachers, subjects)
+            lesson_stages = set()
+            for j, group in enumerate(lesson.groups):
+                class_id, _, section = group.partition(":")
+                if class_id not in classes:
+                    errors.append(f"{where}.groups[{j}]: unknown class '{class_id}'")
+                    continue
+                if section and section not in classes[class_id].sections:
+                    errors.append(f"{where}.groups[{j}]: class {classes[class_id].name} has no section '{section}'")
+                lesson_stages.add(classes[class_id].stage)
+            if len(lesson_stages) > 1:
+                errors.append(f"{where}.groups: mixes primary and middle-school classes")
+            if len(lesson.pinned) > lesson.count:
+                errors.append(f"{where}.pinned: {len(lesson.pinned)} pinned slots for {lesson.count} sessions")
+            for j, slot in enumerate(lesson.pinned):
+                errors += _slot_errors(f"{where}.pinned[{j}]", slot, n_days, stages)
+        for i, meeting in enumerate(self.meetings):
+            for j, tid in enumerate(meeting.teachers):
+                if tid not in teachers:
+                    errors.append(f"meetings[{i}].teachers[{j}]: unknown teacher '{tid}'")
+            if not 1 <= meeting.day <= n_days:
+                errors.append(f"meetings[{i}].day: {meeting.day} is not a school day (1–{n_days})")
+        if not errors:
+            _unique(errors, "lessons (with generated)", [lesson.id for lesson in self.all_lessons])
+        if errors:
+            raise ValidationError.from_exception_data(
+                "School",
+                [
+                    {"type": PydanticCustomError("reference", "{msg}", {"msg": msg}), "loc": loc, "input": None}
+                    for loc, msg in map(_split_location, errors)
+                ],
+            )
+        return self
+
+
+def _split_location(error: str) -> tuple[tuple[str | int, ...], str]:
+    """'teachers[3].subjects[1]: unknown …' -> (('teachers', 3, 'subjects', 1), 'unknown …')."""
+    path, _, message = error.partition(": ")
+    loc: list[str | int] = []
+    for part in path.split("."):
+        name, *indexes = re.split(r"\[|\]\[|\]", part.rstrip("]"))
+        loc.append(name)
+        loc += [int(i) for i in indexes if i.isdigit()]
+    return tuple(loc), message
+
+
+def _unique(errors: list[str], table: str, ids: list[str], what: str = "id") -> None:
+    seen: set[str] = set()
+    for i, record_id in enumerate(ids):
+        if record_id in seen:
+            errors.append(f"{table}[{i}].{what}: duplicate '{record_id}'")
+        seen.add(record_id)
+
+
+def _teacher_errors(where: str, ids: list[str], subject: str, teachers: dict, subjects: dict) -> list[str]:
+    errors = []
+    for j, tid in enumerate(ids):
+        teacher = teachers.get(tid)
+        if teacher is None:
+            errors.append(f"{where}.teachers[{j}]: unknown teacher '{tid}'")
+        elif teacher.subjects and subject in subjects and subject not in teacher.subjects:
+            errors.append(f"{where}.teachers[{j}]: {teacher.name} does not teach {subjects[subject].name}")
+    return errors
+
+
+def _slot_errors(where: str, slot: Slot, n_days: int, stages: dict[str, BellSchedule]) -> list[str]:
+    errors = []
+    if slot.day > n_days:
+        errors.append(f"{where}.day: {slot.day} is not a school day (1–{n_days})")
+    lengths = [len(b.periods) for s, b in stages.items() if slot.stage in (None, s)]
+    if lengths and slot.period > max(lengths):
+        errors.append(f"{where}.period: {slot.period} is past the last period ({max(lengths)})")
+    return errors
+
+
+Teacher.model_rebuild()

@@ -1,0 +1,82 @@
+"""The timetable as data: one ``Placement`` per placed lesson session, with a JSON round trip.
+
+Format ``school-timetable/1`` (documented in docs/FORMAT.md). The checker reads only
+``lesson``, ``day``, ``period`` and ``room`` of each placement and recomputes the rest from
+the school; the other fields are there for people and other tools reading the file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from scheduler.domain import School
+
+FORMAT = "school-timetable/1"
+
+
+class Placement(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    lesson: str
+    day: int = Field(ge=1)
+    period: int = Field(ge=1)  # first period of the session
+    room: str | None = None
+    # Denormalised for readers; recomputed by ``describe``.
+    duration: int = 1
+    subject: str = ""
+    subject_name: str = ""
+    teachers: list[str] = []
+    teacher_names: list[str] = []
+    groups: list[str] = []
+    class_names: list[str] = []
+    start: str = ""
+    end: str = ""
+
+
+class Solution(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    format: Literal["school-timetable/1"] = FORMAT
+    school_id: str
+    policy: str = ""
+    policy_overrides: dict = {}
+    placements: list[Placement] = []
+    objective_terms: dict[str, int] = {}
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(self.model_dump_json(indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> Solution:
+        return cls.model_validate(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def describe(school: School, placement: Placement) -> Placement:
+    """Fill the denormalised fields of ``placement`` from the school (names, clock times)."""
+    lesson = school.lesson_by_id[placement.lesson]
+    schedule = school.schedule_of(lesson)
+    last = min(placement.period + lesson.duration - 1, len(schedule.periods))
+    first = min(placement.period, len(schedule.periods))
+    return placement.model_copy(
+        update={
+            "duration": lesson.duration,
+            "subject": lesson.subject,
+            "subject_name": school.subject_by_id[lesson.subject].name,
+            "teachers": list(lesson.teachers),
+            "teacher_names": [school.teacher_by_id[t].name for t in lesson.teachers],
+            "groups": list(lesson.groups),
+            "class_names": [_group_name(school, g) for g in lesson.groups],
+            "start": schedule.period(first).start,
+            "end": schedule.period(last).end,
+        }
+    )
+
+
+def _group_name(school: School, group: str) -> str:
+    class_id, _, section = group.partition(":")
+    name = school.class_by_id[class_id].name
+    return f"{name}（{section}）" if section else name
