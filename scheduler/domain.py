@@ -207,8 +207,10 @@ class FlexibleHours(Record):
     """弹性上下班: a day is flexible when a teacher may arrive late or leave early."""
 
     min_days: int = Field(2, ge=0, le=7)
-    late_arrival_free_periods: int = Field(1, ge=1, le=4)  # no lesson in the first N periods
-    early_leave_after: ClockTime = Field("15:30", pattern=CLOCK)  # no lesson ending after this
+    # Late arrival: nothing of the teacher's starts before this (practice: no period 1 → arrive 9:00).
+    late_arrival_until: ClockTime = Field("09:00", pattern=CLOCK)
+    # Early leave: nothing of the teacher's ends after this.
+    early_leave_from: ClockTime = Field("15:30", pattern=CLOCK)
 
 
 class PolicyChoice(Record):

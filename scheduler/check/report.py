@@ -23,6 +23,7 @@ class Violation(BaseModel):
 class Report(BaseModel):
     school_id: str
     violations: list[Violation] = []
+    soft: dict[str, int] = {}  # soft-goal terms recomputed from the timetable (docs/RULES.md)
 
     @property
     def hard(self) -> list[Violation]:

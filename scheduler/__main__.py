@@ -1,0 +1,150 @@
+"""Command line: ``python -m scheduler solve|check|explain …``.
+
+Exit codes: 0 done (a timetable that passes the checker / a clean check); 2 bad input;
+3 the school cannot be timetabled (with the reasons); 4 no timetable found within the time
+limit; 5 the checker found broken hard rules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from scheduler.check import check
+from scheduler.load import InputError, load_school
+from scheduler.solution import Solution
+from scheduler.solve import Progress, SolveOptions, solve
+
+EXIT_OK, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_BROKEN = 0, 2, 3, 4, 5
+
+STATUS_WORDS = {
+    "optimal": "最优解",
+    "feasible": "可行解（未证明最优）",
+    "infeasible": "无解",
+    "unknown": "时限内未找到课表",
+    "invalid": "模型无效",
+}
+
+
+def _progress_printer(time_limit: float):
+    def show(p: Progress) -> None:
+        width = 30
+        filled = min(width, int(width * p.elapsed / time_limit))
+        gap = f"{100 * p.gap:5.1f}%" if p.gap is not None else "  -  "
+        print(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {p.elapsed:6.1f}s  方案 {p.solutions:3d}  "
+            f"目标 {p.objective:8.0f}  下界 {p.bound:8.0f}  差距 {gap}",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return show
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    school = load_school(args.school)
+    hint = Solution.load(args.hint) if args.hint else None
+    options = SolveOptions(time_limit=args.time_limit, workers=args.workers, seed=args.seed, hint=hint)
+    print(
+        f"排课：{school.name}（{len(school.classes)} 个班，{len(school.teachers)} 位教师，"
+        f"{sum(lesson.periods_per_week for lesson in school.all_lessons)} 节/周），时限 {args.time_limit:g} 秒",
+        file=sys.stderr,
+    )
+    result = solve(school, options, progress=None if args.quiet else _progress_printer(args.time_limit))
+    if not args.quiet:
+        print(file=sys.stderr)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"状态：{STATUS_WORDS[result.status]}  用时 {result.wall_time:.1f} 秒（建模 {result.build_time:.1f} 秒）")
+    if result.solution is None:
+        if result.explanation:
+            print("无法排出课表，原因：")
+            for finding in result.explanation:
+                print(f"  - {finding.message}")
+            (out / "explanation.json").write_text(
+                json.dumps([f.model_dump() for f in result.explanation], ensure_ascii=False, indent=1), "utf-8"
+            )
+            return EXIT_INFEASIBLE
+        print("时限内未找到课表：请延长 --time-limit 或检查数据。")
+        return EXIT_NO_SOLUTION if result.status == "unknown" else EXIT_INFEASIBLE
+    report = check(school, result.solution)
+    result.solution.save(out / "solution.json")
+    (out / "report.json").write_text(report.model_dump_json(indent=1), encoding="utf-8")
+    from scheduler.views import write_timetable_workbook
+
+    write_timetable_workbook(school, result.solution, out / "timetable.xlsx", report=report)
+    gap = f"{100 * result.gap:.1f}%" if result.gap is not None else "-"
+    print(
+        f"目标值 {result.objective:.0f}  下界 {result.bound:.0f}  差距 {gap}  首个可行解 {result.time_to_first:.1f} 秒"
+    )
+    print("软目标：" + "，".join(f"{k}={v}" for k, v in result.terms.items()))
+    print(report.summary())
+    print(f"已写出：{out / 'solution.json'}、{out / 'timetable.xlsx'}、{out / 'report.json'}")
+    return EXIT_OK if report.ok else EXIT_BROKEN
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    school = load_school(args.school)
+    try:
+        solution = Solution.load(args.solution)
+    except (OSError, ValueError) as exc:
+        raise InputError(str(args.solution), [str(exc).splitlines()[0]]) from None
+    report = check(school, solution)
+    if args.json:
+        print(report.model_dump_json(indent=1))
+    else:
+        for v in report.violations:
+            print(f"[{'硬' if v.severity == 'hard' else '软'}] {v.rule}: {v.message}")
+        print(report.summary())
+    return EXIT_OK if report.ok else EXIT_BROKEN
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from scheduler.explain import explain_infeasible, precheck
+
+    school = load_school(args.school)
+    findings = precheck(school) or explain_infeasible(school, time_limit=args.time_limit)
+    if not findings:
+        print("预检查未发现问题。")
+        return EXIT_OK
+    for finding in findings:
+        print(f"- {finding.message}")
+    return EXIT_INFEASIBLE if findings[0].rule != "unknown" else EXIT_NO_SOLUTION
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scheduler", description="中小学排课与课后服务优化")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("solve", help="排课：写出 solution.json、timetable.xlsx 和检查报告")
+    p.add_argument("school", help="学校数据（.json 或 .xlsx）")
+    p.add_argument("--time-limit", type=float, default=60.0, help="求解时限（秒）")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--hint", help="以已有课表 solution.json 作为初始解")
+    p.add_argument("--out", default="out", help="输出目录")
+    p.add_argument("--quiet", action="store_true", help="不显示进度")
+    p.set_defaults(run=cmd_solve)
+    p = sub.add_parser("check", help="检查课表是否符合规则")
+    p.add_argument("school")
+    p.add_argument("solution")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出检查报告")
+    p.set_defaults(run=cmd_check)
+    p = sub.add_parser("explain", help="说明为什么排不出课表")
+    p.add_argument("school")
+    p.add_argument("--time-limit", type=float, default=60.0)
+    p.set_defaults(run=cmd_explain)
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except InputError as exc:
+        print(f"输入数据有误（{exc.source}）：", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return EXIT_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,438 @@
+"""Why a school cannot be timetabled, in the school's own terms.
+
+First, pre-checks by counting: each is a necessary condition, so a finding proves that no
+timetable exists and names the records and numbers. When they all pass but the solver still
+proves infeasibility, every rule instance gets an enforcement literal and CP-SAT finds a set of
+rule instances that cannot hold together, which is shrunk to a minimal one and put in words.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+from pydantic import BaseModel
+
+from scheduler.domain import Lesson, School, minutes
+
+RULE_NAMES = {
+    "lesson_count": "每节课按周课时全部排入",
+    "weekly_hours": "开齐开足（周课时符合课程方案）",
+    "class_clash": "班级同一时间只上一节课",
+    "teacher_clash": "教师同一时间只上一节课",
+    "room_capacity": "场地/专用教室容量",
+    "teacher_unavailable": "教师不可用时段",
+    "meeting": "教研/集体备课时间",
+    "teacher_max_week": "教师每周课时上限",
+    "teacher_max_day": "教师每天课时上限",
+    "pinned": "固定安排的课",
+    "subject_per_day": "同一学科每天节数上限",
+    "double_span": "连堂课不跨午休",
+    "daily_activity": "每天校内体育活动时间",
+    "earliest_start": "最早上课时间",
+    "daily_lessons": "每天课时上限",
+    "daily_study_minutes": "每天在校学习时间上限",
+    "latest_end": "低年级放学时间",
+}
+
+
+class Finding(BaseModel):
+    """One reason the school cannot be timetabled."""
+
+    rule: str
+    message: str
+    records: list[str] = []
+    need: int | None = None
+    available: int | None = None
+
+
+# ---- pre-checks by counting ---------------------------------------------------------------
+
+
+def precheck(school: School) -> list[Finding]:
+    findings: list[Finding] = []
+    for check in PRECHECKS:
+        findings += check(school)
+    return findings
+
+
+def _subject_name(school: School, subject: str) -> str:
+    return school.subject_by_id[subject].name
+
+
+def _lessons_by_atom(school: School) -> dict[str, list[Lesson]]:
+    out: dict[str, list[Lesson]] = defaultdict(list)
+    for lesson in school.all_lessons:
+        for group in lesson.groups:
+            for atom in school.atoms_of(group):
+                if lesson not in out[atom]:
+                    out[atom].append(lesson)
+    return out
+
+
+def _atom_name(school: School, atom: str) -> str:
+    class_id, _, section = atom.partition(":")
+    name = school.class_by_id[class_id].name
+    return f"{name}（{section}）" if section else name
+
+
+def check_weekly_hours(school: School) -> list[Finding]:
+    """Each planned subject has exactly the policy's periods for every class (开齐开足)."""
+    out = []
+    by_atom = _lessons_by_atom(school)
+    for school_class in school.classes:
+        plan = school.resolved_policy.weekly_plan(school_class.grade)
+        for atom in school_class.atoms():
+            given: dict[str, int] = defaultdict(int)
+            for lesson in by_atom[atom]:
+                given[lesson.subject] += lesson.periods_per_week
+            for subject, planned in plan.items():
+                if given[subject] == planned:
+                    continue
+                name = _subject_name(school, subject) if subject in school.subject_by_id else subject
+                what = "没有任课安排" if given[subject] == 0 else f"只安排了 {given[subject]} 节/周"
+                if given[subject] > planned:
+                    what = f"安排了 {given[subject]} 节/周，多于"
+                    message = f"{_atom_name(school, atom)} {name} {what}课程方案的 {planned} 节（开齐开足，不得挤占）"
+                else:
+                    message = f"{_atom_name(school, atom)} {name} {what}，课程方案要求 {planned} 节/周（开齐开足）"
+                out.append(
+                    Finding(
+                        rule="weekly_hours",
+                        message=message,
+                        records=[school_class.id, subject],
+                        need=planned,
+                        available=given[subject],
+                    )
+                )
+    return out
+
+
+def _teacher_lessons(school: School) -> dict[str, list[Lesson]]:
+    out: dict[str, list[Lesson]] = defaultdict(list)
+    for lesson in school.all_lessons:
+        for teacher in lesson.teachers:
+            out[teacher].append(lesson)
+    return out
+
+
+def _allowed_periods(school: School, stage: str, grade: int | None = None) -> list[int]:
+    """Periods of a stage's schedule not excluded by the start-time and end-time rules."""
+    policy = school.resolved_policy
+    schedule = school.schedule_by_stage[stage]
+    earliest = minutes(policy.stages[stage].earliest_start)
+    latest = policy.latest_lesson_end.get(grade) if grade is not None else None
+    return [
+        p.index
+        for p in schedule.periods
+        if minutes(p.start) >= earliest and (latest is None or minutes(p.end) <= minutes(latest))
+    ]
+
+
+def check_teacher_load(school: School) -> list[Finding]:
+    """A teacher's assigned periods fit their weekly cap, daily cap and free periods."""
+    out = []
+    n_days = len(school.days)
+    for teacher_id, lessons in _teacher_lessons(school).items():
+        teacher = school.teacher_by_id[teacher_id]
+        load = sum(lesson.periods_per_week for lesson in lessons)
+        subjects = "、".join(dict.fromkeys(_subject_name(school, lesson.subject) for lesson in lessons))
+        if load > teacher.max_lessons_per_week:
+            out.append(
+                Finding(
+                    rule="teacher_max_week",
+                    message=f"{teacher.name}（{subjects}）任课 {load} 节/周，超过每周上限 {teacher.max_lessons_per_week} 节",
+                    records=[teacher_id],
+                    need=load,
+                    available=teacher.max_lessons_per_week,
+                )
+            )
+        if load > teacher.max_lessons_per_day * n_days:
+            out.append(
+                Finding(
+                    rule="teacher_max_day",
+                    message=f"{teacher.name} 任课 {load} 节/周，但每天最多 {teacher.max_lessons_per_day} 节、"
+                    f"每周 {n_days} 天，最多 {teacher.max_lessons_per_day * n_days} 节",
+                    records=[teacher_id],
+                    need=load,
+                    available=teacher.max_lessons_per_day * n_days,
+                )
+            )
+        free = 0
+        for stage in {school.stage_of(lesson) for lesson in lessons}:
+            schedule = school.schedule_by_stage[stage]
+            for day in range(1, n_days + 1):
+                for p in _allowed_periods(school, stage):
+                    if _teacher_free(school, teacher_id, stage, day, p, schedule):
+                        free += 1
+        if load > free:
+            out.append(
+                Finding(
+                    rule="teacher_unavailable",
+                    message=f"{teacher.name} 任课 {load} 节/周，但除去不可用时段和教研时间后只有 {free} 个节次可上课",
+                    records=[teacher_id],
+                    need=load,
+                    available=free,
+                )
+            )
+    return out
+
+
+def _teacher_free(school: School, teacher_id: str, stage: str, day: int, period: int, schedule) -> bool:
+    teacher = school.teacher_by_id[teacher_id]
+    if any(s.day == day and s.period == period and s.stage in (None, stage) for s in teacher.unavailable):
+        return False
+    p = schedule.period(period)
+    return not any(
+        m.day == day
+        and teacher_id in m.teachers
+        and minutes(m.start) < minutes(p.end)
+        and minutes(p.start) < minutes(m.end)
+        for m in school.meetings
+    )
+
+
+def check_class_capacity(school: School) -> list[Finding]:
+    """A class's weekly periods fit the periods its day shape allows."""
+    out = []
+    by_atom = _lessons_by_atom(school)
+    policy = school.resolved_policy
+    n_days = len(school.days)
+    for school_class in school.classes:
+        stage = policy.stages[school_class.stage]
+        allowed = _allowed_periods(school, school_class.stage, school_class.grade)
+        per_day = min(len(allowed), stage.max_lessons_per_day, stage.max_daily_study_minutes // stage.lesson_minutes)
+        for atom in school_class.atoms():
+            need = sum(lesson.periods_per_week for lesson in by_atom[atom])
+            if need > per_day * n_days:
+                out.append(
+                    Finding(
+                        rule="daily_lessons",
+                        message=f"{_atom_name(school, atom)} 每周 {need} 节课，但每天最多可排 {per_day} 节"
+                        f"（上课时间、每天课时和学习时间上限），每周最多 {per_day * n_days} 节",
+                        records=[school_class.id],
+                        need=need,
+                        available=per_day * n_days,
+                    )
+                )
+    return out
+
+
+def check_subject_spread(school: School) -> list[Finding]:
+    """A subject's weekly periods fit its per-day cap (体育每天至多1节)."""
+    out = []
+    n_days = len(school.days)
+    policy = school.resolved_policy
+    for atom, lessons in _lessons_by_atom(school).items():
+        periods: dict[str, int] = defaultdict(int)
+        for lesson in lessons:
+            periods[lesson.subject] += lesson.periods_per_week
+        for subject_id, need in periods.items():
+            subject = school.subject_by_id[subject_id]
+            cap = min(subject.max_per_day, policy.max_pe_per_day) if subject.category == "pe" else subject.max_per_day
+            if need > cap * n_days:
+                out.append(
+                    Finding(
+                        rule="subject_per_day",
+                        message=f"{_atom_name(school, atom)} {subject.name} 每周 {need} 节，但每天最多 {cap} 节、"
+                        f"每周 {n_days} 天",
+                        records=[atom.partition(":")[0], subject_id],
+                        need=need,
+                        available=cap * n_days,
+                    )
+                )
+    return out
+
+
+def check_room_capacity(school: School) -> list[Finding]:
+    """Lessons needing a room type fit the rooms' capacity × periods of the week."""
+    out = []
+    n_days = len(school.days)
+    demand: dict[str, int] = defaultdict(int)
+    stages: dict[str, set[str]] = defaultdict(set)
+    for lesson in school.all_lessons:
+        room_type = school.room_type_of(lesson)
+        if room_type:
+            demand[room_type] += lesson.periods_per_week
+            stages[room_type].add(school.stage_of(lesson))
+    for room_type, need in demand.items():
+        rooms = [r for r in school.rooms if r.type == room_type]
+        capacity = sum(r.capacity for r in rooms)
+        periods = sum(len(_allowed_periods(school, s)) for s in stages[room_type]) * n_days
+        if need > capacity * periods:
+            names = "、".join(r.name for r in rooms) or room_type
+            out.append(
+                Finding(
+                    rule="room_capacity",
+                    message=f"需要{names}的课每周 {need} 节，但这些场地同时最多容纳 {capacity} 个班，"
+                    f"每周 {periods} 个节次，最多 {capacity * periods} 节",
+                    records=[room_type],
+                    need=need,
+                    available=capacity * periods,
+                )
+            )
+    return out
+
+
+def _activity_need(school: School, stage: str, day: int) -> int:
+    """Periods of PE/activity lessons a class of ``stage`` needs on ``day`` to reach the daily minutes."""
+    schedule = school.schedule_by_stage[stage]
+    blocks = sum(b.minutes for b in schedule.blocks if b.physical_activity and (b.days is None or day in b.days))
+    missing = school.resolved_policy.daily_activity_minutes - blocks
+    if missing <= 0:
+        return 0
+    longest = max(minutes(p.end) - minutes(p.start) for p in schedule.periods)
+    return math.ceil(missing / longest)
+
+
+def _is_activity(school: School, lesson: Lesson) -> bool:
+    subject = school.subject_by_id[lesson.subject]
+    return subject.category == "pe" or subject.counts_as_activity
+
+
+def check_daily_activity(school: School) -> list[Finding]:
+    """Every day reaches the activity minutes: enough PE/activity periods, spreadable over the days."""
+    out = []
+    n_days = len(school.days)
+    policy = school.resolved_policy
+    required = policy.daily_activity_minutes
+    room_need: dict[tuple[str, int], int] = defaultdict(int)
+    for atom, lessons in _lessons_by_atom(school).items():
+        school_class = school.class_by_id[atom.partition(":")[0]]
+        stage = school_class.stage
+        needs = [_activity_need(school, stage, day) for day in range(1, n_days + 1)]
+        active = [lesson for lesson in lessons if _is_activity(school, lesson)]
+        have = sum(lesson.periods_per_week for lesson in active)
+        if sum(needs) > have:
+            schedule = school.schedule_by_stage[stage]
+            blocks = sum(b.minutes for b in schedule.blocks if b.physical_activity and b.days is None)
+            out.append(
+                Finding(
+                    rule="daily_activity",
+                    message=f"{_atom_name(school, atom)} 每天需体育活动 {required} 分钟：固定活动时间（大课间等）"
+                    f"每天 {blocks} 分钟，其余需体育课/活动课补足，每周共需 {sum(needs)} 节，"
+                    f"但只有 {have} 节体育课/活动课",
+                    records=[school_class.id],
+                    need=sum(needs),
+                    available=have,
+                )
+            )
+        caps = defaultdict(int)
+        for lesson in active:
+            caps[lesson.subject] = min(
+                school.subject_by_id[lesson.subject].max_per_day,
+                policy.max_pe_per_day if school.subject_by_id[lesson.subject].category == "pe" else 99,
+            )
+        if needs and max(needs) > sum(caps.values()):
+            out.append(
+                Finding(
+                    rule="daily_activity",
+                    message=f"{_atom_name(school, atom)} 某些天需要 {max(needs)} 节体育课/活动课才够 {required} 分钟，"
+                    f"但每天最多只能排 {sum(caps.values())} 节",
+                    records=[school_class.id],
+                    need=max(needs),
+                    available=sum(caps.values()),
+                )
+            )
+        if active and len({school.room_type_of(lesson) for lesson in active}) == 1:
+            room_type = school.room_type_of(active[0])
+            if room_type:
+                for day, need in enumerate(needs, start=1):
+                    room_need[(room_type, day)] += need
+    for (room_type, day), need in room_need.items():
+        capacity = sum(r.capacity for r in school.rooms if r.type == room_type)
+        stages = {c.stage for c in school.classes}
+        periods = max(len(_allowed_periods(school, s)) for s in stages)
+        if need > capacity * periods:
+            out.append(
+                Finding(
+                    rule="room_capacity",
+                    message=f"{school.days[day - 1]} 为保证每天体育活动，需在 {room_type} 场地上 {need} 节课，"
+                    f"但场地同时容纳 {capacity} 个班 × {periods} 节 = {capacity * periods} 节",
+                    records=[room_type],
+                    need=need,
+                    available=capacity * periods,
+                )
+            )
+    return out
+
+
+PRECHECKS = [
+    check_weekly_hours,
+    check_teacher_load,
+    check_class_capacity,
+    check_subject_spread,
+    check_room_capacity,
+    check_daily_activity,
+]
+
+
+# ---- model-based explanation --------------------------------------------------------------
+
+
+def _describe_guard(school: School, family: str, key: str) -> str:
+    rule = RULE_NAMES.get(family, family)
+    head, _, tail = key.partition("/")
+    if head in school.teacher_by_id:
+        who = school.teacher_by_id[head].name
+    elif head.partition(":")[0] in school.class_by_id:
+        who = _atom_name(school, head)
+    elif head in school.room_by_id:
+        who = school.room_by_id[head].name
+    elif any(r.type == head for r in school.rooms):
+        who = "、".join(r.name for r in school.rooms if r.type == head)
+    elif head in school.lesson_by_id:
+        lesson = school.lesson_by_id[head]
+        who = "、".join(_atom_name(school, g) for g in lesson.groups) + " " + _subject_name(school, lesson.subject)
+    elif any(m.id == head for m in school.meetings):
+        meeting = next(m for m in school.meetings if m.id == head)
+        who = meeting.name + (f"（{school.teacher_by_id[tail].name}）" if tail in school.teacher_by_id else "")
+        tail = ""
+    else:
+        who = head
+    if tail in school.subject_by_id:
+        who += " " + _subject_name(school, tail)
+    return f"{who}：{rule}"
+
+
+def _solve_with(model: cp_model.CpModel, assumptions: list, time_limit: float) -> tuple[int, list[int]]:
+    model.clear_assumptions()
+    model.add_assumptions(assumptions)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = 1
+    status = solver.solve(model)
+    core = solver.sufficient_assumptions_for_infeasibility() if status == cp_model.INFEASIBLE else []
+    return status, list(core)
+
+
+def explain_infeasible(school: School, time_limit: float = 30.0) -> list[Finding]:
+    """A minimal set of rule instances (per teacher, class, room type…) that cannot hold together."""
+    from scheduler.model import build_model  # the model is only needed here, not for pre-checks
+
+    deadline = time.perf_counter() + time_limit
+    built = build_model(school, explain=True, objective=False)
+    guards = built.vars.guards
+    by_index = {lit.index: key for key, lit in guards.items()}
+    status, core = _solve_with(built.model, list(guards.values()), max(1.0, time_limit / 2))
+    if status != cp_model.INFEASIBLE:
+        return [Finding(rule="unknown", message="求解器在时限内未能证明无解，也未找到课表；请延长时限后重试")]
+    keys = [by_index[i] for i in core if i in by_index]
+    # Deletion-based shrinking: drop a rule instance when the rest still cannot hold.
+    i = 0
+    while i < len(keys) and time.perf_counter() < deadline:
+        trial = keys[:i] + keys[i + 1 :]
+        remaining = deadline - time.perf_counter()
+        status, _ = _solve_with(built.model, [guards[k] for k in trial], max(0.5, min(5.0, remaining)))
+        if status == cp_model.INFEASIBLE:
+            keys = trial
+        else:
+            i += 1
+    findings = [
+        Finding(rule=family, message=_describe_guard(school, family, key), records=[key]) for family, key in keys
+    ]
+    if findings:
+        findings.insert(0, Finding(rule="conflict", message="以下规则无法同时满足（放宽其中任意一条即可能排出课表）："))
+    return findings

@@ -1,0 +1,70 @@
+"""The CP-SAT timetable model: one function per rule family, registered in ``RULES``.
+
+Rule ids are the ones in docs/RULES.md; the checker implements the same rules separately.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduler.domain import School
+from scheduler.model.clashes import add_class_clash, add_room_capacity, add_teacher_clash
+from scheduler.model.day_shape import (
+    add_daily_activity,
+    add_daily_lessons,
+    add_earliest_start,
+    add_latest_end,
+)
+from scheduler.model.lessons import (
+    add_double_span,
+    add_lesson_count,
+    add_pinned,
+    add_subject_per_day,
+    add_weekly_hours,
+)
+from scheduler.model.objective import add_objective
+from scheduler.model.teachers import (
+    add_meetings,
+    add_teacher_max_day,
+    add_teacher_max_week,
+    add_teacher_unavailable,
+)
+from scheduler.model.variables import Vars, build_vars
+
+RULES = [
+    add_lesson_count,
+    add_weekly_hours,
+    add_class_clash,
+    add_teacher_clash,
+    add_room_capacity,
+    add_teacher_unavailable,
+    add_meetings,
+    add_teacher_max_week,
+    add_teacher_max_day,
+    add_pinned,
+    add_subject_per_day,
+    add_double_span,
+    add_daily_activity,
+    add_earliest_start,
+    add_daily_lessons,
+    add_latest_end,
+]
+
+
+@dataclass
+class BuiltModel:
+    model: cp_model.CpModel
+    vars: Vars
+    terms: dict[str, cp_model.LinearExprT]
+
+
+def build_model(school: School, explain: bool = False, objective: bool = True) -> BuiltModel:
+    """Variables, every hard rule family and (unless ``objective`` is off) the soft goals."""
+    m = cp_model.CpModel()
+    v = build_vars(m, school, explain=explain)
+    for rule in RULES:
+        rule(m, v)
+    terms = add_objective(m, v) if objective else {}
+    return BuiltModel(model=m, vars=v, terms=terms)

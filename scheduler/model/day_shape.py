@@ -1,0 +1,101 @@
+"""The shape of a pupil's day: start time, lessons and study time per day, end time, activity hour."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from scheduler.domain import BellSchedule, Lesson, minutes
+from scheduler.model.variables import Vars, period_minutes
+
+
+def _forbid_periods(m: cp_model.CpModel, v: Vars, family: str, bad_period) -> None:
+    """Forbid every session covering a period for which ``bad_period(lesson, period)`` holds."""
+    school = v.school
+    for school_class in school.classes:
+        for atom in school_class.atoms():
+            for lesson in v.lessons_by_atom[atom]:
+                schedule = school.schedule_of(lesson)
+                for period in schedule.periods:
+                    if bad_period(school_class, schedule, period):
+                        for day in v.days:
+                            for var in v.covering(lesson, day, period.index):
+                                m.add(var == 0).only_enforce_if(v.enforce(family, school_class.id))
+
+
+def add_earliest_start(m: cp_model.CpModel, v: Vars) -> None:
+    """五项管理·睡眠: no lesson before 8:20 (primary) / 8:00 (middle school)."""
+    stages = v.school.resolved_policy.stages
+    _forbid_periods(
+        m,
+        v,
+        "earliest_start",
+        lambda c, s, p: minutes(p.start) < minutes(stages[c.stage].earliest_start),
+    )
+
+
+def add_latest_end(m: cp_model.CpModel, v: Vars) -> None:
+    """Lower grades finish earlier where the policy sets a latest lesson end for the grade."""
+    latest = v.school.resolved_policy.latest_lesson_end
+    _forbid_periods(
+        m,
+        v,
+        "latest_end",
+        lambda c, s, p: c.grade in latest and minutes(p.end) > minutes(latest[c.grade]),
+    )
+
+
+def _atom_day_periods(v: Vars, atom: str, day: int) -> list[tuple[Lesson, int, cp_model.IntVar]]:
+    """(lesson, covered period, start variable) for every possible coverage of the atom on the day."""
+    out = []
+    for lesson in v.lessons_by_atom[atom]:
+        for period in range(1, len(v.school.schedule_of(lesson).periods) + 1):
+            out += [(lesson, period, var) for var in v.covering(lesson, day, period)]
+    return out
+
+
+def add_daily_lessons(m: cp_model.CpModel, v: Vars) -> None:
+    """At most the stage's lessons per day, and within its daily study minutes (在校学习时间)."""
+    school = v.school
+    stages = school.resolved_policy.stages
+    for school_class in school.classes:
+        stage = stages[school_class.stage]
+        schedule = school.schedule_by_stage[school_class.stage]
+        for atom in school_class.atoms():
+            for day in v.days:
+                covered = _atom_day_periods(v, atom, day)
+                m.add(sum(var for _, _, var in covered) <= stage.max_lessons_per_day).only_enforce_if(
+                    v.enforce("daily_lessons", school_class.id)
+                )
+                study = sum(var * period_minutes(schedule, p) for _, p, var in covered)
+                m.add(study <= stage.max_daily_study_minutes).only_enforce_if(
+                    v.enforce("daily_study_minutes", school_class.id)
+                )
+
+
+def block_activity_minutes(schedule: BellSchedule, day: int) -> int:
+    """Minutes of fixed physical-activity blocks (大课间, 课外体育活动) on ``day``."""
+    return sum(b.minutes for b in schedule.blocks if b.physical_activity and (b.days is None or day in b.days))
+
+
+def is_activity(v: Vars, lesson: Lesson) -> bool:
+    subject = v.school.subject_by_id[lesson.subject]
+    return subject.category == "pe" or subject.counts_as_activity
+
+
+def add_daily_activity(m: cp_model.CpModel, v: Vars) -> None:
+    """每天校内体育活动不少于1小时: 大课间 + activity blocks + PE/activity lessons, every day."""
+    school = v.school
+    required = school.resolved_policy.daily_activity_minutes
+    for school_class in school.classes:
+        schedule = school.schedule_by_stage[school_class.stage]
+        for atom in school_class.atoms():
+            for day in v.days:
+                fixed = block_activity_minutes(schedule, day)
+                if fixed >= required:
+                    continue
+                lessons = sum(
+                    var * period_minutes(schedule, p)
+                    for lesson, p, var in _atom_day_periods(v, atom, day)
+                    if is_activity(v, lesson)
+                )
+                m.add(fixed + lessons >= required).only_enforce_if(v.enforce("daily_activity", school_class.id))

@@ -1,0 +1,96 @@
+"""Weekly hours, per-day caps, double lessons and pre-placed lessons."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from scheduler.domain import minutes
+from scheduler.model.variables import Vars
+
+
+def add_lesson_count(m: cp_model.CpModel, v: Vars) -> None:
+    """Every lesson is placed exactly ``count`` times a week."""
+    for lesson in v.school.all_lessons:
+        m.add(sum(var for _, _, var in v.starts_of(lesson)) == lesson.count).only_enforce_if(
+            v.enforce("lesson_count", lesson.id)
+        )
+
+
+def add_weekly_hours(m: cp_model.CpModel, v: Vars) -> None:
+    """开齐开足: each class atom gets exactly the policy's weekly periods of every planned subject.
+
+    The lessons fix these totals, so a mismatch is a data fault: it makes the model infeasible
+    under its rule literal, and the pre-check names it.
+    """
+    school = v.school
+    for school_class in school.classes:
+        plan = school.resolved_policy.weekly_plan(school_class.grade)
+        for atom in school_class.atoms():
+            given: dict[str, int] = defaultdict(int)
+            for lesson in v.lessons_by_atom[atom]:
+                given[lesson.subject] += lesson.periods_per_week
+            for subject, planned in plan.items():
+                if given[subject] != planned:
+                    m.add_bool_or([]).only_enforce_if(v.enforce("weekly_hours", f"{atom}/{subject}"))
+
+
+def subject_cap(v: Vars, subject_id: str) -> int:
+    """Periods of a subject a class may have per day (PE: also the policy's max_pe_per_day)."""
+    subject = v.school.subject_by_id[subject_id]
+    cap = subject.max_per_day
+    if subject.category == "pe":
+        cap = min(cap, v.school.resolved_policy.max_pe_per_day)
+    return cap
+
+
+def add_subject_per_day(m: cp_model.CpModel, v: Vars) -> None:
+    """At most N periods of a subject per class per day (体育每天至多1节)."""
+    school = v.school
+    for atom, lessons in v.lessons_by_atom.items():
+        by_subject: dict[str, list] = defaultdict(list)
+        for lesson in lessons:
+            by_subject[lesson.subject].append(lesson)
+        for subject, subject_lessons in by_subject.items():
+            cap = subject_cap(v, subject)
+            if sum(lesson.periods_per_week for lesson in subject_lessons) <= cap:
+                continue
+            schedule = school.schedule_of(subject_lessons[0])
+            for day in v.days:
+                covered = [
+                    var
+                    for lesson in subject_lessons
+                    for p in range(1, len(schedule.periods) + 1)
+                    for var in v.covering(lesson, day, p)
+                ]
+                m.add(sum(covered) <= cap).only_enforce_if(v.enforce("subject_per_day", f"{atom}/{subject}"))
+
+
+def add_double_span(m: cp_model.CpModel, v: Vars) -> None:
+    """A double lesson (连堂) does not straddle the lunch break."""
+    school = v.school
+    for lesson in school.all_lessons:
+        if lesson.duration < 2:
+            continue
+        schedule = school.schedule_of(lesson)
+        lunches = [b for b in schedule.blocks if b.kind == "lunch"]
+        for day, period, var in v.starts_of(lesson):
+            first = minutes(schedule.period(period).start)
+            last = minutes(schedule.period(period + lesson.duration - 1).end)
+            if any(
+                (b.days is None or day in b.days) and first < minutes(b.start) and minutes(b.end) <= last
+                for b in lunches
+            ):
+                m.add(var == 0).only_enforce_if(v.enforce("double_span", lesson.id))
+
+
+def add_pinned(m: cp_model.CpModel, v: Vars) -> None:
+    """Pre-placed lessons (e.g. 班会 周一第1节) start where the school put them."""
+    for lesson in v.school.all_lessons:
+        for slot in lesson.pinned:
+            var = v.start.get((lesson.id, slot.day, slot.period))
+            if var is None:
+                m.add_bool_or([]).only_enforce_if(v.enforce("pinned", lesson.id))
+            else:
+                m.add(var == 1).only_enforce_if(v.enforce("pinned", lesson.id))

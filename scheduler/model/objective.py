@@ -1,0 +1,200 @@
+"""Soft goals: exact counts of each term (docs/RULES.md), weighted by ``School.weights``.
+
+Every term is modelled tightly (its variable equals the count, not merely bounds it), so the
+values the solver reports are the true counts, and the checker recomputes the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from scheduler.domain import minutes
+from scheduler.model.teachers import teacher_day_load
+from scheduler.model.variables import Vars
+
+Terms = dict[str, list[cp_model.LinearExprT]]
+
+
+def _positive_part(m: cp_model.CpModel, expr: cp_model.LinearExprT, upper: int, name: str) -> cp_model.IntVar:
+    """A variable equal to max(0, expr)."""
+    var = m.new_int_var(0, max(upper, 0), name)
+    m.add_max_equality(var, [expr, 0])
+    return var
+
+
+def _and(m: cp_model.CpModel, a, b, name: str) -> cp_model.IntVar:
+    """A Boolean equal to a ∧ b for 0/1 expressions a, b."""
+    var = m.new_bool_var(name)
+    m.add(var <= a)
+    m.add(var <= b)
+    m.add(var >= a + b - 1)
+    return var
+
+
+def _is_zero(m: cp_model.CpModel, expr: cp_model.LinearExprT, upper: int, name: str) -> cp_model.IntVar:
+    """A Boolean equal to (expr == 0) for an expression in 0…upper."""
+    var = m.new_bool_var(name)
+    m.add(expr <= upper * (1 - var))
+    m.add(var >= 1 - expr)
+    return var
+
+
+def teacher_gaps(m: cp_model.CpModel, v: Vars) -> list:
+    """Idle gaps: per teacher, day, stage and half day, max(0, runs of busy periods − 1)."""
+    school, out = v.school, []
+    for teacher, lessons in v.lessons_by_teacher.items():
+        stages = {school.stage_of(lesson) for lesson in lessons}
+        for stage in stages:
+            schedule = school.schedule_by_stage[stage]
+            stage_lessons = [lesson for lesson in lessons if school.stage_of(lesson) == stage]
+            halves = [
+                [p.index for p in schedule.periods if not schedule.is_afternoon(p.index)],
+                [p.index for p in schedule.periods if schedule.is_afternoon(p.index)],
+            ]
+            for day in v.days:
+                for half in halves:
+                    if len(half) < 3:
+                        continue
+                    busy = {p: sum(v.cover(lesson, day, p) for lesson in stage_lessons) for p in half}
+                    runs = [busy[half[0]]]
+                    for prev, p in zip(half, half[1:], strict=False):
+                        runs.append(_and(m, busy[p], 1 - busy[prev], f"run[{teacher},{day},{p}]"))
+                    out.append(_positive_part(m, sum(runs) - 1, len(half), f"gaps[{teacher},{day},{half[0]}]"))
+    return out
+
+
+def core_in_afternoon(m: cp_model.CpModel, v: Vars) -> list:
+    """Periods of 语数英 (morning_preferred subjects) in the afternoon."""
+    school, out = v.school, []
+    for lesson in school.all_lessons:
+        if not school.subject_by_id[lesson.subject].morning_preferred:
+            continue
+        schedule = school.schedule_of(lesson)
+        for day in v.days:
+            for p in schedule.periods:
+                if schedule.is_afternoon(p.index):
+                    out += v.covering(lesson, day, p.index)
+    return out
+
+
+def same_subject_same_day(m: cp_model.CpModel, v: Vars) -> list:
+    """Per class atom, subject and day: sessions beyond the first."""
+    out = []
+    for atom, lessons in v.lessons_by_atom.items():
+        by_subject = defaultdict(list)
+        for lesson in lessons:
+            by_subject[lesson.subject].append(lesson)
+        for subject, subject_lessons in by_subject.items():
+            if sum(lesson.count for lesson in subject_lessons) < 2:
+                continue
+            for day in v.days:
+                sessions = [var for lesson in subject_lessons for d, _, var in v.starts_of(lesson) if d == day]
+                out.append(_positive_part(m, sum(sessions) - 1, len(sessions), f"repeat[{atom},{subject},{day}]"))
+    return out
+
+
+def same_subject_in_a_row(m: cp_model.CpModel, v: Vars) -> list:
+    """Per atom and day: adjacent periods taken by two different sessions of one subject."""
+    school, out = v.school, []
+    for atom, lessons in v.lessons_by_atom.items():
+        by_subject = defaultdict(list)
+        for lesson in lessons:
+            by_subject[lesson.subject].append(lesson)
+        for subject, subject_lessons in by_subject.items():
+            if sum(lesson.count for lesson in subject_lessons) < 2:
+                continue
+            n_periods = len(school.schedule_of(subject_lessons[0]).periods)
+            for day in v.days:
+                for p in range(1, n_periods):
+                    here = sum(v.cover(lesson, day, p) for lesson in subject_lessons)
+                    after = sum(v.cover(lesson, day, p + 1) for lesson in subject_lessons)
+                    # the same session covering both p and p+1 (a double) does not count
+                    same = [
+                        var
+                        for lesson in subject_lessons
+                        if lesson.duration > 1
+                        for var in v.covering(lesson, day, p)
+                        if any(var is other for other in v.covering(lesson, day, p + 1))
+                    ]
+                    if isinstance(here, int) or isinstance(after, int):
+                        continue
+                    pair = m.new_bool_var(f"row[{atom},{subject},{day},{p}]")
+                    m.add(pair <= here)
+                    m.add(pair <= after)
+                    m.add(pair <= 1 - sum(same))
+                    m.add(pair >= here + after - 1 - sum(same))
+                    out.append(pair)
+    return out
+
+
+def teacher_daily_overload(m: cp_model.CpModel, v: Vars) -> list:
+    """Per teacher and day: periods beyond ⌈weekly periods / days⌉."""
+    out = []
+    for teacher, lessons in v.lessons_by_teacher.items():
+        weekly = sum(lesson.periods_per_week for lesson in lessons)
+        fair = math.ceil(weekly / len(v.days))
+        for day in v.days:
+            out.append(_positive_part(m, teacher_day_load(v, teacher, day) - fair, weekly, f"over[{teacher},{day}]"))
+    return out
+
+
+def flexible_days(m: cp_model.CpModel, v: Vars) -> dict[str, list[cp_model.IntVar]]:
+    """弹性上下班: per teacher, a Boolean per day: may arrive late or leave early that day."""
+    school = v.school
+    late_until = minutes(school.flexible.late_arrival_until)
+    leave_from = minutes(school.flexible.early_leave_from)
+    out: dict[str, list[cp_model.IntVar]] = {}
+    for teacher, lessons in v.lessons_by_teacher.items():
+        flags = []
+        for day in v.days:
+            meetings = [mt for mt in school.meetings if mt.day == day and teacher in mt.teachers]
+            early_meeting = any(minutes(mt.start) < late_until for mt in meetings)
+            late_meeting = any(minutes(mt.end) > leave_from for mt in meetings)
+            early, late = [], []
+            for lesson in lessons:
+                schedule = school.schedule_of(lesson)
+                for p in schedule.periods:
+                    if minutes(p.start) < late_until:
+                        early += v.covering(lesson, day, p.index)
+                    if minutes(p.end) > leave_from:
+                        late += v.covering(lesson, day, p.index)
+            arrive_late = 0 if early_meeting else _is_zero(m, sum(early), len(early), f"late[{teacher},{day}]")
+            leave_early = 0 if late_meeting else _is_zero(m, sum(late), len(late), f"leave[{teacher},{day}]")
+            flag = m.new_bool_var(f"flex[{teacher},{day}]")
+            m.add_max_equality(flag, [arrive_late, leave_early])
+            flags.append(flag)
+        out[teacher] = flags
+    return out
+
+
+def flexible_day_shortfall(m: cp_model.CpModel, v: Vars) -> list:
+    """Per teacher: flexible days short of ``flexible.min_days``."""
+    need = v.school.flexible.min_days
+    return [
+        _positive_part(m, need - sum(flags), need, f"short[{teacher}]")
+        for teacher, flags in flexible_days(m, v).items()
+    ]
+
+
+TERMS = {
+    "teacher_gaps": teacher_gaps,
+    "core_in_afternoon": core_in_afternoon,
+    "same_subject_same_day": same_subject_same_day,
+    "same_subject_in_a_row": same_subject_in_a_row,
+    "teacher_daily_overload": teacher_daily_overload,
+    "flexible_day_shortfall": flexible_day_shortfall,
+}
+
+
+def add_objective(m: cp_model.CpModel, v: Vars) -> dict[str, cp_model.LinearExprT]:
+    """Build every soft term with a non-zero weight; minimise their weighted sum."""
+    weights = v.school.weights.model_dump()
+    terms: dict[str, cp_model.LinearExprT] = {}
+    for name, build in TERMS.items():
+        if weights[name] > 0:
+            terms[name] = sum(build(m, v))
+    m.minimize(sum(weights[name] * expr for name, expr in terms.items()))
+    return terms

@@ -1,0 +1,102 @@
+"""Decision variables, built once: one Boolean per (lesson, day, start period).
+
+A lesson with ``count`` sessions has a start variable for every day and period where a
+session fits in the day; the variables of one lesson are interchangeable, so sessions carry
+no identity (no symmetry to break). Rules read the indexes built here and never rebuild them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from scheduler.domain import BellSchedule, Lesson, School, minutes
+
+Key = tuple[str, int, int]  # (lesson id, day, period)
+
+
+@dataclass
+class Vars:
+    school: School
+    model: cp_model.CpModel
+    explain: bool = False
+    # start[(lesson, day, period)]: a session of the lesson starts there
+    start: dict[Key, cp_model.IntVar] = field(default_factory=dict)
+    # covers[(lesson, day, period)]: the start variables whose session covers that period
+    covers: dict[Key, list[cp_model.IntVar]] = field(default_factory=lambda: defaultdict(list))
+    starts: dict[str, list[tuple[int, int, cp_model.IntVar]]] = field(default_factory=lambda: defaultdict(list))
+    lessons_by_atom: dict[str, list[Lesson]] = field(default_factory=lambda: defaultdict(list))
+    lessons_by_teacher: dict[str, list[Lesson]] = field(default_factory=lambda: defaultdict(list))
+    # enforcement literals per rule instance, only in explain mode
+    guards: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+
+    def enforce(self, family: str, key: str) -> list[cp_model.IntVar]:
+        """Enforcement literal of one rule instance (e.g. ("teacher_clash", "t017")); none normally."""
+        if not self.explain:
+            return []
+        if (family, key) not in self.guards:
+            self.guards[(family, key)] = self.model.new_bool_var(f"rule:{family}:{key}")
+        return [self.guards[(family, key)]]
+
+    def cover(self, lesson: Lesson, day: int, period: int) -> cp_model.LinearExprT:
+        """1 when a session of ``lesson`` covers (day, period), else 0."""
+        return sum(self.covers.get((lesson.id, day, period), []))
+
+    def covering(self, lesson: Lesson, day: int, period: int) -> list[cp_model.IntVar]:
+        return self.covers.get((lesson.id, day, period), [])
+
+    def starts_of(self, lesson: Lesson) -> list[tuple[int, int, cp_model.IntVar]]:
+        return self.starts[lesson.id]
+
+    @property
+    def days(self) -> range:
+        return range(1, len(self.school.days) + 1)
+
+
+def build_vars(m: cp_model.CpModel, school: School, explain: bool = False) -> Vars:
+    v = Vars(school=school, model=m, explain=explain)
+    for lesson in school.all_lessons:
+        schedule = school.schedule_of(lesson)
+        for group in lesson.groups:
+            for atom in school.atoms_of(group):
+                if lesson not in v.lessons_by_atom[atom]:
+                    v.lessons_by_atom[atom].append(lesson)
+        for teacher in lesson.teachers:
+            v.lessons_by_teacher[teacher].append(lesson)
+        last_start = len(schedule.periods) - lesson.duration + 1
+        for day in v.days:
+            for period in range(1, last_start + 1):
+                var = m.new_bool_var(f"x[{lesson.id},{day},{period}]")
+                v.start[(lesson.id, day, period)] = var
+                v.starts[lesson.id].append((day, period, var))
+                for covered in range(period, period + lesson.duration):
+                    v.covers[(lesson.id, day, covered)].append(var)
+    return v
+
+
+def period_minutes(schedule: BellSchedule, period: int) -> int:
+    p = schedule.period(period)
+    return minutes(p.end) - minutes(p.start)
+
+
+def time_points(schedules: list[BellSchedule]) -> list[int]:
+    """Clock minutes at which some period starts: where overlaps of clock intervals peak."""
+    return sorted({minutes(p.start) for s in schedules for p in s.periods})
+
+
+def running_at(v: Vars, lesson: Lesson, day: int, moment: int) -> list[cp_model.IntVar]:
+    """Start variables of the sessions of ``lesson`` whose clock interval contains ``moment``.
+
+    In the break between periods p and p+1 only a session covering both is running.
+    """
+    periods = v.school.schedule_of(lesson).periods
+    for i, p in enumerate(periods):
+        if minutes(p.start) <= moment < minutes(p.end):
+            return v.covering(lesson, day, p.index)
+        following = periods[i + 1] if i + 1 < len(periods) else None
+        if following and minutes(p.end) <= moment < minutes(following.start):
+            after = set(map(id, v.covering(lesson, day, following.index)))
+            return [var for var in v.covering(lesson, day, p.index) if id(var) in after]
+    return []

@@ -1,0 +1,49 @@
+"""Rooms for the placed sessions: the model keeps each room type within its total capacity;
+here each session gets a concrete room (fixed-room lessons first, then earliest start first,
+which never fails for rooms of one type when the totals hold at every moment)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from scheduler.domain import School, minutes
+from scheduler.solution import Placement
+
+
+def session_interval(school: School, placement: Placement) -> tuple[int, int]:
+    lesson = school.lesson_by_id[placement.lesson]
+    schedule = school.schedule_of(lesson)
+    first = schedule.period(placement.period)
+    last = schedule.period(placement.period + lesson.duration - 1)
+    return minutes(first.start), minutes(last.end)
+
+
+def assign_rooms(school: School, placements: list[Placement]) -> list[Placement]:
+    taken: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)  # (room, day) -> intervals
+
+    def fits(room_id: str, day: int, interval: tuple[int, int]) -> bool:
+        start, end = interval
+        others = [iv for iv in taken[(room_id, day)] if iv[0] < end and start < iv[1]]
+        points = [start] + [iv[0] for iv in others if iv[0] > start]
+        capacity = school.room_by_id[room_id].capacity
+        return all(sum(1 for a, b in others if a <= t < b) < capacity for t in points)
+
+    out: list[Placement] = []
+    pending: list[tuple[tuple[int, int], Placement, str]] = []
+    for placement in placements:
+        lesson = school.lesson_by_id[placement.lesson]
+        room_type = school.room_type_of(lesson)
+        if room_type is None:
+            out.append(placement)
+        elif lesson.room:
+            taken[(lesson.room, placement.day)].append(session_interval(school, placement))
+            out.append(placement.model_copy(update={"room": lesson.room}))
+        else:
+            pending.append((session_interval(school, placement), placement, room_type))
+    pending.sort(key=lambda item: (item[1].day, item[0]))
+    for interval, placement, room_type in pending:
+        room = next((r.id for r in school.rooms if r.type == room_type and fits(r.id, placement.day, interval)), None)
+        if room is not None:
+            taken[(room, placement.day)].append(interval)
+        out.append(placement.model_copy(update={"room": room}))
+    return out

@@ -1,0 +1,179 @@
+"""build → solve → Result: time limit, workers, seed, warm start, progress and cancellation."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Literal
+
+from ortools.sat.python import cp_model
+from pydantic import BaseModel, ConfigDict, Field
+
+from scheduler.domain import School
+from scheduler.explain import Finding, explain_infeasible, precheck
+from scheduler.model import build_model
+from scheduler.rooms import assign_rooms
+from scheduler.solution import Placement, Solution, describe
+
+Status = Literal["optimal", "feasible", "infeasible", "unknown", "invalid"]
+_STATUS: dict[int, Status] = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.MODEL_INVALID: "invalid",
+    cp_model.UNKNOWN: "unknown",
+}
+
+
+class SolveOptions(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    time_limit: float = Field(60.0, gt=0, le=24 * 3600)
+    workers: int = Field(2, ge=1, le=64)
+    seed: int = 0
+    hint: Solution | None = None  # warm start from a previous timetable
+    explain: bool = True  # on infeasibility, search for the rules that clash
+    log: bool = False
+
+
+class Progress(BaseModel):
+    elapsed: float
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    solutions: int = 0
+
+
+class Result(BaseModel):
+    status: Status
+    solution: Solution | None = None
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    time_to_first: float | None = None
+    wall_time: float = 0.0
+    build_time: float = 0.0
+    terms: dict[str, int] = {}
+    explanation: list[Finding] = []
+
+    @property
+    def has_timetable(self) -> bool:
+        return self.solution is not None
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    if objective is None or bound is None:
+        return None
+    if abs(objective) < 1e-9:
+        return 0.0
+    return max(0.0, (objective - bound) / abs(objective))
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    def __init__(self, started: float, progress: Callable[[Progress], None] | None):
+        super().__init__()
+        self.started = started
+        self.progress = progress
+        self.first: float | None = None
+        self.count = 0
+
+    def on_solution_callback(self) -> None:
+        elapsed = time.perf_counter() - self.started
+        self.count += 1
+        if self.first is None:
+            self.first = elapsed
+        if self.progress:
+            objective, bound = self.objective_value, self.best_objective_bound
+            self.progress(
+                Progress(
+                    elapsed=elapsed,
+                    objective=objective,
+                    bound=bound,
+                    gap=relative_gap(objective, bound),
+                    solutions=self.count,
+                )
+            )
+
+
+def solve(
+    school: School,
+    options: SolveOptions | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    stop: threading.Event | None = None,
+) -> Result:
+    """Timetable ``school``. Times are measured from the call, so model building counts."""
+    options = options or SolveOptions()
+    started = time.perf_counter()
+    findings = precheck(school)
+    if findings:
+        return Result(status="infeasible", explanation=findings, wall_time=time.perf_counter() - started)
+
+    built = build_model(school)
+    if options.hint is not None:
+        _add_hints(built, options.hint)
+    build_time = time.perf_counter() - started
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, options.time_limit - build_time)
+    solver.parameters.num_workers = options.workers
+    solver.parameters.random_seed = options.seed
+    solver.parameters.log_search_progress = options.log
+    watcher = _Watcher(started, progress)
+    done = threading.Event()
+    if stop is not None:
+        threading.Thread(target=_stop_when, args=(stop, done, solver), daemon=True).start()
+    status = _STATUS[solver.solve(built.model, watcher)]
+    done.set()
+    wall = time.perf_counter() - started
+
+    if status in ("optimal", "feasible"):
+        terms = {name: int(solver.value(expr)) for name, expr in built.terms.items()}
+        solution = _extract(school, built, solver, terms)
+        objective, bound = solver.objective_value, solver.best_objective_bound
+        return Result(
+            status=status,
+            solution=solution,
+            objective=objective,
+            bound=bound,
+            gap=relative_gap(objective, bound),
+            time_to_first=watcher.first,
+            wall_time=wall,
+            build_time=build_time,
+            terms=terms,
+        )
+    explanation = []
+    if status == "infeasible" and options.explain:
+        explanation = explain_infeasible(school, time_limit=max(5.0, options.time_limit / 2))
+    return Result(status=status, wall_time=wall, build_time=build_time, explanation=explanation)
+
+
+def _stop_when(stop: threading.Event, done: threading.Event, solver: cp_model.CpSolver) -> None:
+    while not done.is_set():
+        if stop.wait(0.2):
+            solver.stop_search()
+            return
+
+
+def _add_hints(built, hint: Solution) -> None:
+    placed = {(p.lesson, p.day, p.period) for p in hint.placements}
+    for key, var in built.vars.start.items():
+        built.model.add_hint(var, key in placed)
+
+
+def _extract(school: School, built, solver: cp_model.CpSolver, terms: dict[str, int]) -> Solution:
+    placements = [
+        Placement(lesson=lesson_id, day=day, period=period)
+        for (lesson_id, day, period), var in built.vars.start.items()
+        if solver.boolean_value(var)
+    ]
+    placements = [describe(school, p) for p in assign_rooms(school, placements)]
+    placements.sort(key=lambda p: (p.day, p.period, p.lesson))
+    policy = school.resolved_policy
+    return Solution(
+        school_id=school.id,
+        policy=policy.id,
+        policy_overrides=policy.overrides,
+        placements=placements,
+        objective_terms=terms,
+    )
