@@ -1,0 +1,68 @@
+"""Impossible schools end with reasons in the school's terms, not a bare INFEASIBLE."""
+
+from __future__ import annotations
+
+from tiny import tiny
+
+from scheduler.domain import School
+from scheduler.explain import explain_infeasible, precheck
+from scheduler.solve import SolveOptions, solve
+
+
+def test_one_pe_teacher_for_too_many_classes_names_teacher_and_numbers():
+    data = tiny()
+    data["teachers"][3]["max_lessons_per_week"] = 4  # 赵老师 teaches 6 PE periods
+    result = solve(School.model_validate(data), SolveOptions(time_limit=10))
+    assert result.status == "infeasible" and result.solution is None
+    finding = next(f for f in result.explanation if f.rule == "teacher_max_week")
+    assert "赵老师" in finding.message and "6" in finding.message and "4" in finding.message
+    assert finding.need == 6 and finding.available == 4
+
+
+def test_missing_assignment_is_named_as_curriculum_gap():
+    data = tiny()
+    data["assignments"] = [a for a in data["assignments"] if (a["class_id"], a["subject"]) != ("c3-2", "music")]
+    findings = precheck(School.model_validate(data))
+    assert [f.rule for f in findings] == ["weekly_hours"]
+    assert "三年级2班" in findings[0].message and "音乐" in findings[0].message
+
+
+def test_pe_every_day_but_too_few_pe_lessons():
+    data = tiny()
+    data["policy"]["overrides"]["weekly_lessons.3"] = {"chinese": 5, "math": 3, "pe": 2, "music": 1}
+    findings = precheck(School.model_validate(data))
+    activity = [f for f in findings if f.rule == "daily_activity"]
+    assert activity and activity[0].need == 3 and activity[0].available == 2
+    assert "60 分钟" in activity[0].message
+
+
+def test_playground_too_small_for_daily_pe():
+    data = tiny(rooms=[{"id": "r-pg", "name": "操场", "type": "playground", "capacity": 1},
+                       {"id": "r-music", "name": "音乐教室", "type": "music"}])
+    data["days"] = ["周一", "周二", "周三"]
+    data["bell_schedules"][0]["periods"] = data["bell_schedules"][0]["periods"][:1]
+    findings = precheck(School.model_validate(data))
+    assert any(f.rule == "room_capacity" for f in findings)
+
+
+def test_conflict_beyond_counting_is_explained_by_the_clashing_rules():
+    # 赵老师 is away all of Wednesday, yet PE is needed every day for the activity hour:
+    # every count is fine, only the model sees the clash.
+    data = tiny()
+    data["teachers"][3]["unavailable"] = [{"day": 3, "period": p} for p in range(1, 6)]
+    school = School.model_validate(data)
+    assert precheck(school) == []
+    findings = explain_infeasible(school, time_limit=20)
+    rules = {f.rule for f in findings}
+    assert "teacher_unavailable" in rules and "daily_activity" in rules
+    assert any("赵老师" in f.message for f in findings)
+    # minimal: dropping any one of the named rule instances makes the school solvable
+    assert len(findings) <= 4
+
+
+def test_solve_returns_the_explanation_for_model_infeasibility():
+    data = tiny()
+    data["teachers"][3]["unavailable"] = [{"day": 3, "period": p} for p in range(1, 6)]
+    result = solve(School.model_validate(data), SolveOptions(time_limit=20))
+    assert result.status == "infeasible"
+    assert any(f.rule == "teacher_unavailable" for f in result.explanation)

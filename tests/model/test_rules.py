@@ -1,0 +1,192 @@
+"""Each rule family on a tiny school where it is the rule that bites: the solver respects it.
+
+Properties are read off the placements directly here, not through the model.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from tiny import PERIODS, tiny, tiny_school
+
+from scheduler.domain import School
+from scheduler.solve import SolveOptions, solve
+
+OPTIONS = SolveOptions(time_limit=20, workers=2)
+
+
+def solved(school: School):
+    result = solve(school, OPTIONS)
+    assert result.status in ("optimal", "feasible"), result.explanation
+    return result.solution
+
+
+def covered(school: School, solution, who=lambda p: True):
+    """(class id, day, period, subject, teachers) for every covered period of matching placements."""
+    out = []
+    for p in solution.placements:
+        lesson = school.lesson_by_id[p.lesson]
+        if not who(p):
+            continue
+        for k in range(lesson.duration):
+            for c in school.classes_of(lesson):
+                out.append((c.id, p.day, p.period + k, lesson.subject, tuple(lesson.teachers)))
+    return out
+
+
+def test_tiny_school_gets_every_planned_period_once():
+    school = tiny_school()
+    solution = solved(school)
+    per_class_subject = Counter((c, s) for c, _, _, s, _ in covered(school, solution))
+    assert per_class_subject == {
+        (c, s): n for c in ("c3-1", "c3-2") for s, n in {"chinese": 4, "math": 3, "pe": 3, "music": 1}.items()
+    }
+    slots = Counter((c, d, p) for c, d, p, _, _ in covered(school, solution))
+    assert max(slots.values()) == 1
+
+
+def test_daily_activity_puts_pe_on_every_day_when_the_big_break_is_not_enough():
+    school = tiny_school()  # 大课间 30 min < 60 min: a PE lesson is needed every day
+    solution = solved(school)
+    pe_days = Counter((c, d) for c, d, _, s, _ in covered(school, solution) if s == "pe")
+    assert pe_days == {(c, d): 1 for c in ("c3-1", "c3-2") for d in (1, 2, 3)}
+
+
+def test_room_capacity_one_playground_class_at_a_time():
+    data = tiny(rooms=[{"id": "r-pg", "name": "操场", "type": "playground", "capacity": 1},
+                       {"id": "r-music", "name": "音乐教室", "type": "music"}])
+    school = School.model_validate(data)
+    solution = solved(school)
+    pe = Counter((d, p) for _, d, p, s, _ in covered(school, solution) if s == "pe")
+    assert max(pe.values()) == 1
+    assert all(pl.room == "r-pg" for pl in solution.placements if pl.subject == "pe")
+
+
+def test_teacher_unavailable_periods_stay_free():
+    data = tiny()
+    data["teachers"][2]["unavailable"] = [{"day": 1, "period": p} for p in (1, 2, 3)]
+    school = School.model_validate(data)
+    solution = solved(school)
+    math_day1 = [(d, p) for _, d, p, _, t in covered(school, solution) if "t3" in t and d == 1]
+    assert all(p >= 4 for _, p in math_day1)
+
+
+def test_meeting_blocks_its_teachers():
+    data = tiny(meetings=[{"id": "m1", "name": "语文组教研", "teachers": ["t1"], "day": 2,
+                           "start": "08:00", "end": "11:00"}])
+    school = School.model_validate(data)
+    solution = solved(school)
+    assert not [1 for _, d, p, _, t in covered(school, solution) if "t1" in t and d == 2 and p <= 3]
+
+
+def test_earliest_start():
+    data = tiny()
+    data["policy"]["overrides"]["stages.primary.earliest_start"] = "09:10"
+    school = School.model_validate(data)
+    periods = {p for _, _, p, _, _ in covered(school, solved(school))}
+    assert periods == {2, 3, 4, 5}
+
+
+def test_latest_end_for_lower_grades():
+    data = tiny()
+    data["policy"]["overrides"]["latest_lesson_end.3"] = "14:10"
+    school = School.model_validate(data)
+    periods = {p for _, _, p, _, _ in covered(school, solved(school))}
+    assert periods == {1, 2, 3, 4}
+    assert school.resolved_policy.overrides["latest_lesson_end.3"] == "14:10"
+
+
+def test_pinned_lesson_starts_where_pinned():
+    data = tiny()
+    data["lessons"] = [{"id": "meeting-c31", "subject": "music", "teachers": ["t5"], "groups": ["c3-1"],
+                        "pinned": [{"day": 3, "period": 2}]}]
+    data["assignments"] = [a for a in data["assignments"] if (a["class_id"], a["subject"]) != ("c3-1", "music")]
+    school = School.model_validate(data)
+    solution = solved(school)
+    assert [(p.day, p.period) for p in solution.placements if p.lesson == "meeting-c31"] == [(3, 2)]
+
+
+def test_double_lesson_never_straddles_lunch_and_subject_cap_holds():
+    data = tiny()
+    data["assignments"][0]["doubles"] = 1  # 三年级1班 语文: one double + two singles
+    school = School.model_validate(data)
+    solution = solved(school)
+    doubles = [p for p in solution.placements if school.lesson_by_id[p.lesson].duration == 2]
+    assert len(doubles) == 1 and doubles[0].period != 3  # periods 3–4 straddle lunch
+    chinese = Counter((c, d) for c, d, _, s, _ in covered(school, solution) if s == "chinese")
+    assert max(chinese.values()) <= 2
+
+
+def test_teacher_max_per_day():
+    data = tiny()
+    data["teachers"][2]["max_lessons_per_day"] = 2  # 王老师: 6 maths periods over 3 days
+    school = School.model_validate(data)
+    solution = solved(school)
+    per_day = Counter(d for _, d, _, _, t in covered(school, solution) if "t3" in t)
+    assert per_day == {1: 2, 2: 2, 3: 2}
+
+
+def test_sections_may_run_together_but_never_with_whole_class_lessons():
+    data = tiny()
+    data["classes"][0]["sections"] = ["男", "女"]
+    data["teachers"].append({"id": "t6", "name": "钱老师", "subjects": ["pe"]})
+    data["assignments"] = [a for a in data["assignments"] if (a["class_id"], a["subject"]) != ("c3-1", "pe")]
+    data["lessons"] = [
+        {"id": "pe-boys", "subject": "pe", "teachers": ["t4"], "groups": ["c3-1:男"], "count": 3},
+        {"id": "pe-girls", "subject": "pe", "teachers": ["t6"], "groups": ["c3-1:女"], "count": 3},
+    ]
+    school = School.model_validate(data)
+    solution = solved(school)
+    by_slot: dict[tuple[int, int], list[str]] = {}
+    for p in solution.placements:
+        if "c3-1" in p.groups[0]:
+            by_slot.setdefault((p.day, p.period), []).append(p.groups[0])
+    for groups in by_slot.values():
+        assert len(groups) == 1 or set(groups) == {"c3-1:男", "c3-1:女"}
+
+
+def test_teacher_in_two_bell_schedules_never_overlaps_in_clock_time():
+    data = tiny()
+    middle = [{"index": i + 1, "start": s, "end": e} for i, (s, e) in enumerate(
+        [("08:00", "08:45"), ("08:55", "09:40"), ("10:10", "10:55"), ("13:30", "14:15"), ("14:25", "15:10")])]
+    data["bell_schedules"].append({"stage": "middle", "periods": middle, "blocks": [
+        {"name": "大课间", "kind": "activity", "start": "09:40", "end": "10:10", "physical_activity": True}]})
+    data["classes"].append({"id": "c7-1", "name": "七年级1班", "grade": 7})
+    data["policy"]["overrides"]["weekly_lessons.7"] = {"math": 3, "pe": 3, "music": 1}
+    data["assignments"] += [
+        {"class_id": "c7-1", "subject": "math", "teachers": ["t3"]},
+        {"class_id": "c7-1", "subject": "pe", "teachers": ["t4"]},
+        {"class_id": "c7-1", "subject": "music", "teachers": ["t5"]},
+    ]
+    school = School.model_validate(data)
+    solution = solved(school)
+    from scheduler.domain import minutes
+
+    for teacher in ("t3", "t4", "t5"):
+        intervals = sorted(
+            (p.day, minutes(p.start), minutes(p.end)) for p in solution.placements if teacher in p.teachers
+        )
+        for (d1, _, e1), (d2, s2, _) in zip(intervals, intervals[1:], strict=False):
+            assert d1 != d2 or e1 <= s2, teacher
+
+
+def test_warm_start_from_a_previous_timetable_is_used():
+    school = tiny_school()
+    first = solved(school)
+    result = solve(school, SolveOptions(time_limit=20, hint=first))
+    assert result.status == "optimal"
+    assert result.time_to_first is not None and result.time_to_first <= result.wall_time
+
+
+@pytest.mark.parametrize("field", ["teacher_gaps", "core_in_afternoon", "flexible_day_shortfall"])
+def test_objective_terms_are_reported(field):
+    result = solve(tiny_school(), OPTIONS)
+    assert field in result.terms
+    assert result.objective == sum(
+        getattr(tiny_school().weights, name) * value for name, value in result.terms.items()
+    )
+
+
+def test_periods_fixture_is_consistent():
+    assert [p["index"] for p in PERIODS] == [1, 2, 3, 4, 5]
