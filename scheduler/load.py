@@ -44,9 +44,10 @@ def load_school(path: str | Path) -> School:
     if not path.exists():
         raise InputError(str(path), ["file not found"])
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from scheduler.excel_io import read_school_workbook
+        # Errors name the sheet, Excel row and column rather than the JSON path.
+        from scheduler.excel_io import load_school_workbook
 
-        return school_from_dict(read_school_workbook(path), str(path))
+        return load_school_workbook(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

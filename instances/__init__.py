@@ -1,0 +1,1 @@
+"""Sample schools and the deterministic generator that writes them (see README.md)."""
