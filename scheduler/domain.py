@@ -13,7 +13,7 @@ atomic pupil sets of a class; two lessons clash when their groups share a sectio
 from __future__ import annotations
 
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -26,6 +26,7 @@ CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
 DEFAULT_DAYS = ["周一", "周二", "周三", "周四", "周五"]
 
 
+@lru_cache(maxsize=4096)
 def minutes(clock: ClockTime) -> int:
     """'08:20' -> 500 (minutes since midnight)."""
     hours, mins = clock.split(":")

@@ -26,6 +26,9 @@ _STATUS: dict[int, Status] = {
 }
 
 
+FEASIBILITY_SHARE = 0.5  # at most this share of the time limit goes to finding a first timetable
+
+
 class SolveOptions(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -34,6 +37,7 @@ class SolveOptions(BaseModel):
     seed: int = 0
     hint: Solution | None = None  # warm start from a previous timetable
     explain: bool = True  # on infeasibility, search for the rules that clash
+    feasibility_first: bool = True  # find any timetable first, then optimise from it
     log: bool = False
 
 
@@ -114,16 +118,22 @@ def solve(
         _add_hints(built, options.hint)
     build_time = time.perf_counter() - started
 
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, options.time_limit - build_time)
-    solver.parameters.num_workers = options.workers
-    solver.parameters.random_seed = options.seed
-    solver.parameters.log_search_progress = options.log
     watcher = _Watcher(started, progress)
     done = threading.Event()
+    solvers: list[cp_model.CpSolver] = []
     if stop is not None:
-        threading.Thread(target=_stop_when, args=(stop, done, solver), daemon=True).start()
-    status = _STATUS[solver.solve(built.model, watcher)]
+        threading.Thread(target=_stop_when, args=(stop, done, solvers), daemon=True).start()
+    first_status = None
+    if options.hint is None and options.feasibility_first:
+        first_status = _feasibility_phase(built, options, started, watcher, solvers, progress)
+    solver = _solver(options, max(0.1, options.time_limit - (time.perf_counter() - started)))
+    solvers.append(solver)
+    if first_status == cp_model.INFEASIBLE:
+        status: Status = "infeasible"
+    elif stop is not None and stop.is_set():
+        status = "unknown"
+    else:
+        status = _STATUS[solver.solve(built.model, watcher)]
     done.set()
     wall = time.perf_counter() - started
 
@@ -148,10 +158,47 @@ def solve(
     return Result(status=status, wall_time=wall, build_time=build_time, explanation=explanation)
 
 
-def _stop_when(stop: threading.Event, done: threading.Event, solver: cp_model.CpSolver) -> None:
+def _solver(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = options.workers
+    solver.parameters.random_seed = options.seed
+    solver.parameters.log_search_progress = options.log
+    return solver
+
+
+def _feasibility_phase(
+    built,
+    options: SolveOptions,
+    started: float,
+    watcher: _Watcher,
+    solvers: list,
+    progress: Callable[[Progress], None] | None,
+) -> int:
+    """Find any timetable without the soft goals (fast), then warm-start the optimisation from it.
+
+    The first timetable counts as the time to first feasible solution.
+    """
+    plain = built.model.clone()
+    plain.clear_objective()
+    budget = max(0.1, min(options.time_limit * FEASIBILITY_SHARE, options.time_limit - (time.perf_counter() - started)))
+    solver = _solver(options, budget)
+    solvers.append(solver)
+    status = solver.solve(plain)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        watcher.first = time.perf_counter() - started
+        for var in built.vars.start.values():
+            built.model.add_hint(var, solver.boolean_value(var))
+        if progress:
+            progress(Progress(elapsed=watcher.first, solutions=1))
+    return status
+
+
+def _stop_when(stop: threading.Event, done: threading.Event, solvers: list) -> None:
     while not done.is_set():
         if stop.wait(0.2):
-            solver.stop_search()
+            for solver in list(solvers):
+                solver.stop_search()
             return
 
 

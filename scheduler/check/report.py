@@ -33,6 +33,10 @@ class Report(BaseModel):
     def ok(self) -> bool:
         return not self.hard
 
+    def of(self, rule: str) -> list[Violation]:
+        """The violations of one rule."""
+        return [v for v in self.violations if v.rule == rule]
+
     def counts(self) -> dict[str, int]:
         return dict(Counter(v.rule for v in self.hard))
 

@@ -31,6 +31,7 @@ class Vars:
     lessons_by_teacher: dict[str, list[Lesson]] = field(default_factory=lambda: defaultdict(list))
     # enforcement literals per rule instance, only in explain mode
     guards: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    located: dict[tuple[str, int], tuple[int, bool] | None] = field(default_factory=dict)
 
     def enforce(self, family: str, key: str) -> list[cp_model.IntVar]:
         """Enforcement literal of one rule instance (e.g. ("teacher_clash", "t017")); none normally."""
@@ -91,12 +92,26 @@ def running_at(v: Vars, lesson: Lesson, day: int, moment: int) -> list[cp_model.
 
     In the break between periods p and p+1 only a session covering both is running.
     """
-    periods = v.school.schedule_of(lesson).periods
+    schedule = v.school.schedule_of(lesson)
+    key = (schedule.stage, moment)
+    if key not in v.located:
+        v.located[key] = _locate(schedule, moment)
+    where = v.located[key]
+    if where is None:
+        return []
+    period, in_break = where
+    if not in_break:
+        return v.covering(lesson, day, period)
+    after = set(map(id, v.covering(lesson, day, period + 1)))
+    return [var for var in v.covering(lesson, day, period) if id(var) in after]
+
+
+def _locate(schedule: BellSchedule, moment: int) -> tuple[int, bool] | None:
+    """(period, False) when ``moment`` is inside a period; (period, True) in the break after it."""
+    periods = schedule.periods
     for i, p in enumerate(periods):
         if minutes(p.start) <= moment < minutes(p.end):
-            return v.covering(lesson, day, p.index)
-        following = periods[i + 1] if i + 1 < len(periods) else None
-        if following and minutes(p.end) <= moment < minutes(following.start):
-            after = set(map(id, v.covering(lesson, day, following.index)))
-            return [var for var in v.covering(lesson, day, p.index) if id(var) in after]
-    return []
+            return p.index, False
+        if i + 1 < len(periods) and minutes(p.end) <= moment < minutes(periods[i + 1].start):
+            return p.index, True
+    return None

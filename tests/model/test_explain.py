@@ -37,8 +37,12 @@ def test_pe_every_day_but_too_few_pe_lessons():
 
 
 def test_playground_too_small_for_daily_pe():
-    data = tiny(rooms=[{"id": "r-pg", "name": "操场", "type": "playground", "capacity": 1},
-                       {"id": "r-music", "name": "音乐教室", "type": "music"}])
+    data = tiny(
+        rooms=[
+            {"id": "r-pg", "name": "操场", "type": "playground", "capacity": 1},
+            {"id": "r-music", "name": "音乐教室", "type": "music"},
+        ]
+    )
     data["days"] = ["周一", "周二", "周三"]
     data["bell_schedules"][0]["periods"] = data["bell_schedules"][0]["periods"][:1]
     findings = precheck(School.model_validate(data))

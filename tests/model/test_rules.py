@@ -54,8 +54,12 @@ def test_daily_activity_puts_pe_on_every_day_when_the_big_break_is_not_enough():
 
 
 def test_room_capacity_one_playground_class_at_a_time():
-    data = tiny(rooms=[{"id": "r-pg", "name": "操场", "type": "playground", "capacity": 1},
-                       {"id": "r-music", "name": "音乐教室", "type": "music"}])
+    data = tiny(
+        rooms=[
+            {"id": "r-pg", "name": "操场", "type": "playground", "capacity": 1},
+            {"id": "r-music", "name": "音乐教室", "type": "music"},
+        ]
+    )
     school = School.model_validate(data)
     solution = solved(school)
     pe = Counter((d, p) for _, d, p, s, _ in covered(school, solution) if s == "pe")
@@ -73,8 +77,9 @@ def test_teacher_unavailable_periods_stay_free():
 
 
 def test_meeting_blocks_its_teachers():
-    data = tiny(meetings=[{"id": "m1", "name": "语文组教研", "teachers": ["t1"], "day": 2,
-                           "start": "08:00", "end": "11:00"}])
+    data = tiny(
+        meetings=[{"id": "m1", "name": "语文组教研", "teachers": ["t1"], "day": 2, "start": "08:00", "end": "11:00"}]
+    )
     school = School.model_validate(data)
     solution = solved(school)
     assert not [1 for _, d, p, _, t in covered(school, solution) if "t1" in t and d == 2 and p <= 3]
@@ -99,8 +104,15 @@ def test_latest_end_for_lower_grades():
 
 def test_pinned_lesson_starts_where_pinned():
     data = tiny()
-    data["lessons"] = [{"id": "meeting-c31", "subject": "music", "teachers": ["t5"], "groups": ["c3-1"],
-                        "pinned": [{"day": 3, "period": 2}]}]
+    data["lessons"] = [
+        {
+            "id": "meeting-c31",
+            "subject": "music",
+            "teachers": ["t5"],
+            "groups": ["c3-1"],
+            "pinned": [{"day": 3, "period": 2}],
+        }
+    ]
     data["assignments"] = [a for a in data["assignments"] if (a["class_id"], a["subject"]) != ("c3-1", "music")]
     school = School.model_validate(data)
     solution = solved(school)
@@ -148,10 +160,21 @@ def test_sections_may_run_together_but_never_with_whole_class_lessons():
 
 def test_teacher_in_two_bell_schedules_never_overlaps_in_clock_time():
     data = tiny()
-    middle = [{"index": i + 1, "start": s, "end": e} for i, (s, e) in enumerate(
-        [("08:00", "08:45"), ("08:55", "09:40"), ("10:10", "10:55"), ("13:30", "14:15"), ("14:25", "15:10")])]
-    data["bell_schedules"].append({"stage": "middle", "periods": middle, "blocks": [
-        {"name": "大课间", "kind": "activity", "start": "09:40", "end": "10:10", "physical_activity": True}]})
+    middle = [
+        {"index": i + 1, "start": s, "end": e}
+        for i, (s, e) in enumerate(
+            [("08:00", "08:45"), ("08:55", "09:40"), ("10:10", "10:55"), ("13:30", "14:15"), ("14:25", "15:10")]
+        )
+    ]
+    data["bell_schedules"].append(
+        {
+            "stage": "middle",
+            "periods": middle,
+            "blocks": [
+                {"name": "大课间", "kind": "activity", "start": "09:40", "end": "10:10", "physical_activity": True}
+            ],
+        }
+    )
     data["classes"].append({"id": "c7-1", "name": "七年级1班", "grade": 7})
     data["policy"]["overrides"]["weekly_lessons.7"] = {"math": 3, "pe": 3, "music": 1}
     data["assignments"] += [
@@ -183,9 +206,7 @@ def test_warm_start_from_a_previous_timetable_is_used():
 def test_objective_terms_are_reported(field):
     result = solve(tiny_school(), OPTIONS)
     assert field in result.terms
-    assert result.objective == sum(
-        getattr(tiny_school().weights, name) * value for name, value in result.terms.items()
-    )
+    assert result.objective == sum(getattr(tiny_school().weights, name) * value for name, value in result.terms.items())
 
 
 def test_periods_fixture_is_consistent():

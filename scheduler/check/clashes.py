@@ -1,0 +1,127 @@
+"""Who and what can be in one place at one time: classes, teachers, rooms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scheduler.check.context import Context
+from scheduler.check.report import Violation
+from scheduler.check.timeline import Session, overlapping_pairs
+
+
+def check_class_clash(ctx: Context) -> Iterator[Violation]:
+    """No two sessions covering the same atom overlap (学生不冲突); one violation per class and pair."""
+    seen: set[tuple[str, int, int]] = set()
+    for atom in ctx.atoms:
+        class_id = atom.partition(":")[0]
+        for first, second in overlapping_pairs(ctx.by_atom.get(atom, [])):
+            key = (class_id, first.index, second.index)
+            if key in seen:
+                continue
+            seen.add(key)
+            class_atoms = set(ctx.school.class_by_id[class_id].atoms())
+            shared = sorted(first.atoms & second.atoms & class_atoms)
+            who = ctx.class_name(class_id) if set(shared) == class_atoms else "、".join(map(ctx.atom_name, shared))
+            subjects = f"{first.subject.name}、{second.subject.name}"
+            yield Violation(
+                rule="class_clash",
+                message=f"{who} {ctx.day_name(second.day)} 第{second.period}节 同时有两节课：{subjects}",
+                class_id=class_id,
+                lesson_id=second.lesson.id,
+                day=second.day,
+                period=second.period,
+            )
+
+
+def check_teacher_clash(ctx: Context) -> Iterator[Violation]:
+    """No two sessions of the same teacher overlap, in clock time (教师不冲突)."""
+    for teacher_id, sessions in ctx.by_teacher.items():
+        for first, second in overlapping_pairs(sessions):
+            both = f"{_label(ctx, first, second)}、{_label(ctx, second, first)}"
+            yield Violation(
+                rule="teacher_clash",
+                message=f"{ctx.teacher_name(teacher_id)} {ctx.day_name(second.day)} 第{second.period}节 同时有两节课：{both}",
+                teacher_id=teacher_id,
+                class_id=second.class_ids[0],
+                lesson_id=second.lesson.id,
+                day=second.day,
+                period=second.period,
+            )
+
+
+def _label(ctx: Context, session: Session, other: Session) -> str:
+    """The lesson; with its clock time when the other session follows another bell schedule."""
+    label = ctx.lesson_label(session.lesson)
+    if session.schedule is not other.schedule:
+        label += f"（{ctx.slot_name(session)} {ctx.clock_span(session.start, session.end)}）"
+    return label
+
+
+def check_room_missing(ctx: Context) -> Iterator[Violation]:
+    """A session of a lesson that needs a room type (e.g. 音乐教室) has a room."""
+    for session in ctx.sessions:
+        room_type = ctx.school.room_type_of(session.lesson)
+        if room_type is not None and session.room is None:
+            yield Violation(
+                rule="room_missing",
+                message=f"{ctx.lesson_label(session.lesson)} {ctx.slot_name(session)} 没有安排教室，需要{_room_kind(ctx, room_type)}",
+                class_id=session.class_ids[0],
+                lesson_id=session.lesson.id,
+                day=session.day,
+                period=session.period,
+            )
+
+
+def check_room_type(ctx: Context) -> Iterator[Violation]:
+    """The room of a session is of the lesson's room type (only lessons that need a room type)."""
+    for session in ctx.sessions:
+        room_type = ctx.school.room_type_of(session.lesson)
+        if room_type is None or session.room is None:
+            continue
+        room = ctx.school.room_by_id[session.room]
+        if room.type != room_type:
+            yield Violation(
+                rule="room_type",
+                message=(
+                    f"{ctx.lesson_label(session.lesson)} {ctx.slot_name(session)} 排在{room.name}（{room.type} 类），"
+                    f"需要{_room_kind(ctx, room_type)}"
+                ),
+                class_id=session.class_ids[0],
+                room_id=room.id,
+                lesson_id=session.lesson.id,
+                day=session.day,
+                period=session.period,
+            )
+
+
+def _room_kind(ctx: Context, room_type: str) -> str:
+    """'music' -> "music 类教室（音乐教室）": the type with the names of its rooms."""
+    names = "、".join(r.name for r in ctx.school.rooms if r.type == room_type)
+    return f" {room_type} 类教室（{names}）" if names else f" {room_type} 类教室"
+
+
+def check_room_capacity(ctx: Context) -> Iterator[Violation]:
+    """At no moment does a room hold more sessions than its capacity; one violation per crowded set."""
+    for room_id, sessions in ctx.by_room.items():
+        room = ctx.school.room_by_id[room_id]
+        reported: set[frozenset[int]] = set()
+        # The number of sessions in the room only rises at a session's start.
+        for arriving in sorted(sessions, key=lambda s: (s.day, s.start, s.index)):
+            present = [s for s in sessions if s.day == arriving.day and s.start <= arriving.start < s.end]
+            crowd = frozenset(s.index for s in present)
+            if len(present) <= room.capacity or crowd in reported:
+                continue
+            reported.add(crowd)
+            names = "、".join(ctx.lesson_label(s.lesson) for s in present)
+            yield Violation(
+                rule="room_capacity",
+                message=(
+                    f"{room.name} {ctx.day_name(arriving.day)} 第{arriving.period}节 同时有 {len(present)} 节课"
+                    f"（容量 {room.capacity}）：{names}"
+                ),
+                room_id=room_id,
+                class_id=arriving.class_ids[0],
+                lesson_id=arriving.lesson.id,
+                day=arriving.day,
+                period=arriving.period,
+            )

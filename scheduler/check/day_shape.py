@@ -1,0 +1,126 @@
+"""The shape of a pupil's day (五项管理): start and end times, lunch, activity hour, daily load."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scheduler.check.context import Context
+from scheduler.check.report import Violation
+from scheduler.domain import clock, minutes
+
+
+def check_double_span(ctx: Context) -> Iterator[Violation]:
+    """A double lesson (连堂) does not straddle a lunch block that applies that day."""
+    for session in ctx.sessions:
+        if session.lesson.duration <= 1:
+            continue
+        for block in session.schedule.blocks:
+            if block.kind != "lunch" or (block.days is not None and session.day not in block.days):
+                continue
+            periods = [session.schedule.period(p) for p in session.periods]
+            before = any(minutes(p.end) <= minutes(block.start) for p in periods)
+            after = any(minutes(p.start) >= minutes(block.end) for p in periods)
+            if before and after:
+                yield Violation(
+                    rule="double_span",
+                    message=f"{ctx.lesson_label(session.lesson)} {ctx.slot_name(session)} 连堂跨过{block.name}",
+                    class_id=session.class_ids[0],
+                    lesson_id=session.lesson.id,
+                    day=session.day,
+                    period=session.period,
+                )
+
+
+def check_daily_activity(ctx: Context) -> Iterator[Violation]:
+    """每天校内体育活动: activity blocks + PE (or activity-counting) lesson minutes ≥ the policy minimum."""
+    needed = ctx.policy.daily_activity_minutes
+    for school_class in ctx.school.classes:
+        schedule = ctx.school.schedule_by_stage[school_class.stage]
+        for day in ctx.day_numbers:
+            block_minutes = sum(
+                b.minutes for b in schedule.blocks if b.physical_activity and (b.days is None or day in b.days)
+            )
+            for atom in school_class.atoms():
+                lesson_minutes = sum(
+                    sum(s.period_minutes())
+                    for s in ctx.atom_day(atom, day)
+                    if s.subject.category == "pe" or s.subject.counts_as_activity
+                )
+                total = block_minutes + lesson_minutes
+                if total < needed:
+                    yield Violation(
+                        rule="daily_activity",
+                        message=f"{ctx.atom_name(atom)} {ctx.day_name(day)} 体育活动仅 {total} 分钟，少于 {needed} 分钟",
+                        class_id=school_class.id,
+                        day=day,
+                    )
+
+
+def check_earliest_start(ctx: Context) -> Iterator[Violation]:
+    """No session covers a period starting before the stage's earliest start (小学不早于8:20)."""
+    for session in ctx.sessions:
+        earliest = ctx.policy.stages[session.stage].earliest_start
+        if session.start < minutes(earliest):
+            yield Violation(
+                rule="earliest_start",
+                message=(
+                    f"{ctx.lesson_label(session.lesson)} {ctx.slot_name(session)} {clock(session.start)} 开始，"
+                    f"早于最早上课时间 {earliest}"
+                ),
+                class_id=session.class_ids[0],
+                lesson_id=session.lesson.id,
+                day=session.day,
+                period=session.period,
+            )
+
+
+def check_daily_lessons(ctx: Context) -> Iterator[Violation]:
+    """Periods covering an atom on a day ≤ the stage's ``max_lessons_per_day``."""
+    for school_class in ctx.school.classes:
+        limit = ctx.policy.stages[school_class.stage].max_lessons_per_day
+        for atom in school_class.atoms():
+            for day in ctx.day_numbers:
+                taught = sum(s.lesson.duration for s in ctx.atom_day(atom, day))
+                if taught > limit:
+                    yield Violation(
+                        rule="daily_lessons",
+                        message=f"{ctx.atom_name(atom)} {ctx.day_name(day)} 有 {taught} 节课，超过每天 {limit} 节",
+                        class_id=school_class.id,
+                        day=day,
+                    )
+
+
+def check_daily_study_minutes(ctx: Context) -> Iterator[Violation]:
+    """Lesson minutes covering an atom on a day ≤ the stage's ``max_daily_study_minutes`` (在校学习时间)."""
+    for school_class in ctx.school.classes:
+        limit = ctx.policy.stages[school_class.stage].max_daily_study_minutes
+        for atom in school_class.atoms():
+            for day in ctx.day_numbers:
+                studied = sum(sum(s.period_minutes()) for s in ctx.atom_day(atom, day))
+                if studied > limit:
+                    yield Violation(
+                        rule="daily_study_minutes",
+                        message=f"{ctx.atom_name(atom)} {ctx.day_name(day)} 上课 {studied} 分钟，超过每天 {limit} 分钟",
+                        class_id=school_class.id,
+                        day=day,
+                    )
+
+
+def check_latest_end(ctx: Context) -> Iterator[Violation]:
+    """When the policy sets a latest lesson end for a grade, no session of its classes ends after it."""
+    latest = ctx.policy.latest_lesson_end
+    for session in ctx.sessions:
+        for class_id in session.class_ids:
+            limit = latest.get(ctx.school.class_by_id[class_id].grade)
+            if limit is not None and session.end > minutes(limit):
+                yield Violation(
+                    rule="latest_end",
+                    message=(
+                        f"{ctx.class_name(class_id)} {ctx.subject_name(session.lesson.subject)} {ctx.slot_name(session)} "
+                        f"{clock(session.end)} 结束，晚于 {limit}"
+                    ),
+                    class_id=class_id,
+                    lesson_id=session.lesson.id,
+                    day=session.day,
+                    period=session.last_period,
+                )

@@ -1,0 +1,59 @@
+"""Rules on the placements themselves: valid slots, weekly count, pinned slots."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from scheduler.check.context import Context
+from scheduler.check.report import Violation
+from scheduler.check.timeline import placement_problems
+
+
+def check_placement_valid(ctx: Context) -> Iterator[Violation]:
+    """A placement names a known lesson, a school day, a slot the session fits in and a known room."""
+    school = ctx.school
+    for index, placement in enumerate(ctx.solution.placements):
+        problems = placement_problems(school, placement)
+        if not problems:
+            continue
+        lesson = school.lesson_by_id.get(placement.lesson)
+        label = f"（{ctx.lesson_label(lesson)}）" if lesson else ""
+        yield Violation(
+            rule="placement_valid",
+            message=f"第{index + 1}条安排{label}：{'；'.join(problems)}",
+            class_id=school.classes_of(lesson)[0].id if lesson else None,
+            lesson_id=placement.lesson,
+            room_id=placement.room,
+            day=placement.day,
+            period=placement.period,
+        )
+
+
+def check_lesson_count(ctx: Context) -> Iterator[Violation]:
+    """Each lesson is placed exactly ``count`` times."""
+    placed = Counter(s.lesson.id for s in ctx.sessions)
+    for lesson in ctx.school.all_lessons:
+        if placed[lesson.id] != lesson.count:
+            yield Violation(
+                rule="lesson_count",
+                message=f"{ctx.lesson_label(lesson)} 排了 {placed[lesson.id]} 次，应为 {lesson.count} 次",
+                class_id=ctx.school.classes_of(lesson)[0].id,
+                lesson_id=lesson.id,
+            )
+
+
+def check_pinned(ctx: Context) -> Iterator[Violation]:
+    """Every pinned slot of a lesson has a session of that lesson starting there (e.g. 班会 周一第1节)."""
+    starts = {(s.lesson.id, s.day, s.period) for s in ctx.sessions}
+    for lesson in ctx.school.all_lessons:
+        for slot in lesson.pinned:
+            if (lesson.id, slot.day, slot.period) not in starts:
+                yield Violation(
+                    rule="pinned",
+                    message=f"{ctx.lesson_label(lesson)} 应固定在 {ctx.day_name(slot.day)} 第{slot.period}节，却未排在那里",
+                    class_id=ctx.school.classes_of(lesson)[0].id,
+                    lesson_id=lesson.id,
+                    day=slot.day,
+                    period=slot.period,
+                )

@@ -1,0 +1,110 @@
+"""Soft-goal terms (docs/RULES.md), recomputed from the timetable, unweighted.
+
+The model reports the same terms in ``Solution.objective_terms``; the two must agree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable
+
+from scheduler.check.context import Context
+from scheduler.check.timeline import Session
+from scheduler.domain import minutes
+
+
+def teacher_gaps(ctx: Context) -> int:
+    """Per teacher, day, bell schedule and half day: runs of consecutive covered periods − 1 (空堂)."""
+    total = 0
+    for sessions in ctx.by_teacher.values():
+        covered: dict[tuple[int, str], set[int]] = defaultdict(set)
+        for session in sessions:
+            covered[session.day, session.stage].update(session.periods)
+        for (_, stage), periods in covered.items():
+            schedule = ctx.school.schedule_by_stage[stage]
+            for afternoon in (False, True):
+                half = {p for p in periods if schedule.is_afternoon(p) == afternoon}
+                runs = sum(1 for p in half if p - 1 not in half)
+                total += max(0, runs - 1)
+    return total
+
+
+def core_in_afternoon(ctx: Context) -> int:
+    """Periods of ``morning_preferred`` subjects (语数英) in afternoon periods, summed over sessions."""
+    return sum(
+        sum(1 for p in s.periods if s.schedule.is_afternoon(p)) for s in ctx.sessions if s.subject.morning_preferred
+    )
+
+
+def same_subject_same_day(ctx: Context) -> int:
+    """Per atom, subject and day: sessions − 1."""
+    total = 0
+    for sessions in ctx.by_atom.values():
+        per_day = Counter((s.day, s.lesson.subject) for s in sessions)
+        total += sum(n - 1 for n in per_day.values())
+    return total
+
+
+def same_subject_in_a_row(ctx: Context) -> int:
+    """Per atom and day: adjacent periods (p, p+1) covered by two different sessions of one subject."""
+    total = 0
+    for sessions in ctx.by_atom.values():
+        covering: dict[tuple[int, int], list[Session]] = defaultdict(list)  # (day, period) -> sessions
+        for session in sessions:
+            for p in session.periods:
+                covering[session.day, p].append(session)
+        for (day, p), here in covering.items():
+            after = covering.get((day, p + 1), [])
+            if any(a is not b and a.lesson.subject == b.lesson.subject for a in here for b in after):
+                total += 1
+    return total
+
+
+def teacher_daily_overload(ctx: Context) -> int:
+    """Per teacher and day: periods that day − ⌈periods in the week / number of days⌉, if positive."""
+    total = 0
+    n_days = len(ctx.school.days)
+    for sessions in ctx.by_teacher.values():
+        per_day = Counter()
+        for session in sessions:
+            per_day[session.day] += session.lesson.duration
+        fair_share = math.ceil(sum(per_day.values()) / n_days)
+        total += sum(max(0, taught - fair_share) for taught in per_day.values())
+    return total
+
+
+def flexible_day_shortfall(ctx: Context) -> int:
+    """弹性上下班: per teacher with a session, flexible days short of ``flexible.min_days``.
+
+    A day is flexible when nothing of the teacher's (session or meeting) starts before
+    ``late_arrival_until``, or nothing ends after ``early_leave_from``.
+    """
+    flexible = ctx.school.flexible
+    late_until, early_from = minutes(flexible.late_arrival_until), minutes(flexible.early_leave_from)
+    total = 0
+    for teacher_id, sessions in ctx.by_teacher.items():
+        intervals: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for session in sessions:
+            intervals[session.day].append((session.start, session.end))
+        for meeting in ctx.school.meetings:
+            if teacher_id in meeting.teachers:
+                intervals[meeting.day].append((minutes(meeting.start), minutes(meeting.end)))
+        flexible_days = 0
+        for day in ctx.day_numbers:
+            busy = intervals.get(day, [])
+            arrives_late = all(start >= late_until for start, _ in busy)
+            leaves_early = all(end <= early_from for _, end in busy)
+            flexible_days += arrives_late or leaves_early
+        total += max(0, flexible.min_days - flexible_days)
+    return total
+
+
+SOFT_TERMS: dict[str, Callable[[Context], int]] = {
+    "teacher_gaps": teacher_gaps,
+    "core_in_afternoon": core_in_afternoon,
+    "same_subject_same_day": same_subject_same_day,
+    "same_subject_in_a_row": same_subject_in_a_row,
+    "teacher_daily_overload": teacher_daily_overload,
+    "flexible_day_shortfall": flexible_day_shortfall,
+}

@@ -1,0 +1,85 @@
+"""Teachers' time: unavailable periods, meetings (教研/集体备课), weekly and daily load."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from scheduler.check.context import Context
+from scheduler.check.report import Violation
+from scheduler.domain import minutes
+
+
+def check_teacher_unavailable(ctx: Context) -> Iterator[Violation]:
+    """No session of a teacher covers one of the teacher's unavailable periods (stage null: every stage)."""
+    for teacher_id, sessions in ctx.by_teacher.items():
+        teacher = ctx.school.teacher_by_id[teacher_id]
+        for session in sessions:
+            for period in session.periods:
+                if any(
+                    slot.day == session.day and slot.period == period and slot.stage in (None, session.stage)
+                    for slot in teacher.unavailable
+                ):
+                    yield Violation(
+                        rule="teacher_unavailable",
+                        message=(
+                            f"{teacher.name} {ctx.day_name(session.day)} 第{period}节 不能上课，"
+                            f"却排了 {ctx.lesson_label(session.lesson)}"
+                        ),
+                        teacher_id=teacher_id,
+                        class_id=session.class_ids[0],
+                        lesson_id=session.lesson.id,
+                        day=session.day,
+                        period=period,
+                    )
+
+
+def check_meeting(ctx: Context) -> Iterator[Violation]:
+    """No session of a teacher overlaps (clock time, same day) a meeting the teacher attends."""
+    for meeting in ctx.school.meetings:
+        start, end = minutes(meeting.start), minutes(meeting.end)
+        for teacher_id in dict.fromkeys(meeting.teachers):
+            for session in ctx.by_teacher.get(teacher_id, []):
+                if session.day == meeting.day and session.start < end and start < session.end:
+                    yield Violation(
+                        rule="meeting",
+                        message=(
+                            f"{ctx.teacher_name(teacher_id)} {ctx.slot_name(session)} {ctx.lesson_label(session.lesson)} "
+                            f"与{meeting.name}（{meeting.start}–{meeting.end}）冲突"
+                        ),
+                        teacher_id=teacher_id,
+                        class_id=session.class_ids[0],
+                        lesson_id=session.lesson.id,
+                        day=session.day,
+                        period=session.period,
+                    )
+
+
+def check_teacher_max_week(ctx: Context) -> Iterator[Violation]:
+    """Periods taught in the week ≤ ``max_lessons_per_week`` (a session counts ``duration`` periods)."""
+    for teacher_id, sessions in ctx.by_teacher.items():
+        teacher = ctx.school.teacher_by_id[teacher_id]
+        taught = sum(s.lesson.duration for s in sessions)
+        if taught > teacher.max_lessons_per_week:
+            yield Violation(
+                rule="teacher_max_week",
+                message=f"{teacher.name} 每周 {taught} 节，超过上限 {teacher.max_lessons_per_week} 节",
+                teacher_id=teacher_id,
+            )
+
+
+def check_teacher_max_day(ctx: Context) -> Iterator[Violation]:
+    """Periods taught on a day ≤ ``max_lessons_per_day``."""
+    for teacher_id, sessions in ctx.by_teacher.items():
+        teacher = ctx.school.teacher_by_id[teacher_id]
+        per_day = Counter()
+        for session in sessions:
+            per_day[session.day] += session.lesson.duration
+        for day, taught in sorted(per_day.items()):
+            if taught > teacher.max_lessons_per_day:
+                yield Violation(
+                    rule="teacher_max_day",
+                    message=f"{teacher.name} {ctx.day_name(day)} 上 {taught} 节，超过每天上限 {teacher.max_lessons_per_day} 节",
+                    teacher_id=teacher_id,
+                    day=day,
+                )

@@ -1,0 +1,308 @@
+"""Every hard rule of docs/RULES.md: a correct timetable passes, a broken one is caught."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from scheduler.check import check
+from scheduler.check.rules import RULE_IDS
+from scheduler.domain import School
+from scheduler.solution import Placement, Solution
+from tests.check.schools import GOOD, Row, replace, timetable, tiny_school
+
+BASE = tiny_school()
+
+# GOOD with nothing in period 1 (for a 09:00 earliest start).
+LATE: list[Row] = [
+    ("c1.math", 1, 3),
+    ("c1.math", 2, 3),
+    ("c1.pe", 1, 2),
+    ("c1.music", 2, 2, "m1"),
+    ("c2.math", 1, 2),
+    ("c2.math", 2, 2),
+    ("c2.pe", 2, 3),
+    ("c2.music", 1, 3, "m1"),
+]
+
+ART_DOUBLE = {"id": "c1.art", "subject": "art", "teachers": ["t3"], "groups": ["c1"], "duration": 2}
+BLOCKS_WITH_AFTERNOON_SPORT = [
+    {"name": "大课间", "kind": "activity", "start": "09:50", "end": "10:20", "physical_activity": True},
+    {"name": "午餐", "kind": "lunch", "start": "11:50", "end": "13:30"},
+    {"name": "课外活动", "kind": "activity", "start": "15:00", "end": "15:40", "physical_activity": True, "days": [2]},
+]
+
+
+@dataclass
+class Case:
+    """A school where ``rule`` bites, a timetable that keeps it and one that breaks it."""
+
+    rule: str
+    broken: list[Row]
+    expect: dict[str, Any]  # fields of the violation
+    names: tuple[str, ...]  # names from the data the message must contain
+    school: School = field(default_factory=lambda: BASE)
+    good: list[Row] = field(default_factory=lambda: list(GOOD))
+    broken_school: School | None = None  # when the rule is broken by the data, not the placements
+    also: frozenset[str] = frozenset()  # other rules the broken timetable necessarily breaks
+
+
+CASES = [
+    Case(
+        "placement_valid",
+        replace(GOOD, ("c1.pe", 1, 2), ("c1.pe", 1, 6)),
+        {"lesson_id": "c1.pe", "class_id": "c1", "day": 1, "period": 6},
+        ("三年级1班", "体育", "第6节"),
+        also=frozenset({"lesson_count", "weekly_hours"}),
+    ),
+    Case(
+        "lesson_count",
+        [r for r in GOOD if r != ("c2.math", 2, 2)],
+        {"lesson_id": "c2.math", "class_id": "c2"},
+        ("三年级2班", "数学", "排了 1 次，应为 2 次"),
+        also=frozenset({"weekly_hours"}),
+    ),
+    Case(
+        "weekly_hours",
+        [r for r in GOOD if r != ("c1.math", 2, 1)],
+        {"class_id": "c1"},
+        ("三年级1班 数学 每周 1 节，少于课程方案规定的 2 节",),
+        broken_school=tiny_school(patch={"lessons.c1.math": {"count": 1}}),
+    ),
+    Case(
+        "class_clash",
+        replace(GOOD, ("c1.pe", 1, 2), ("c1.pe", 1, 1)),
+        {"class_id": "c1", "lesson_id": "c1.pe", "day": 1, "period": 1},
+        ("三年级1班 周一 第1节 同时有两节课：数学、体育",),
+    ),
+    Case(
+        "teacher_clash",
+        replace(replace(GOOD, ("c1.math", 2, 1), ("c1.math", 2, 3)), ("c2.math", 2, 2), ("c2.math", 2, 3)),
+        {"teacher_id": "t1", "day": 2, "period": 3},
+        ("张老师 周二 第3节 同时有两节课：三年级1班 数学、三年级2班 数学",),
+    ),
+    Case(
+        "room_missing",
+        replace(GOOD, ("c1.music", 2, 2, "m1"), ("c1.music", 2, 2)),
+        {"lesson_id": "c1.music", "class_id": "c1", "day": 2, "period": 2},
+        ("三年级1班", "音乐", "没有安排教室"),
+    ),
+    Case(
+        "room_type",
+        replace(GOOD, ("c1.music", 2, 2, "m1"), ("c1.music", 2, 2, "r1")),
+        {"lesson_id": "c1.music", "room_id": "r1", "day": 2, "period": 2},
+        ("三年级1班", "多功能教室"),
+    ),
+    Case(
+        "room_capacity",
+        replace(
+            replace(GOOD, ("c1.music", 2, 2, "m1"), ("c1.music", 1, 3, "m1")),
+            ("c2.music", 1, 1, "m1"),
+            ("c2.music", 1, 3, "m1"),
+        ),
+        {"room_id": "m1", "day": 1, "period": 3},
+        ("音乐教室", "三年级1班", "三年级2班", "容量 1"),
+    ),
+    Case(
+        "teacher_unavailable",
+        replace(GOOD, ("c1.math", 2, 1), ("c1.math", 2, 3)),
+        {"teacher_id": "t1", "lesson_id": "c1.math", "day": 2, "period": 3},
+        ("张老师", "三年级1班"),
+        school=tiny_school(patch={"teachers.t1": {"unavailable": [{"day": 2, "period": 3}]}}),
+    ),
+    Case(
+        "meeting",
+        replace(GOOD, ("c1.math", 1, 1), ("c1.math", 1, 3)),
+        {"teacher_id": "t1", "lesson_id": "c1.math", "day": 1, "period": 3},
+        ("张老师", "三年级1班", "数学教研"),
+        school=tiny_school(
+            meetings=[{"id": "m", "name": "数学教研", "teachers": ["t1"], "day": 1, "start": "10:00", "end": "11:00"}]
+        ),
+    ),
+    Case(
+        "teacher_max_week",
+        list(GOOD),
+        {"teacher_id": "t1"},
+        ("张老师 每周 4 节，超过上限 3 节",),
+        broken_school=tiny_school(patch={"teachers.t1": {"max_lessons_per_week": 3}}),
+    ),
+    Case(
+        "teacher_max_day",
+        replace(GOOD, ("c1.math", 2, 1), ("c1.math", 1, 3)),
+        {"teacher_id": "t1", "day": 1},
+        ("张老师 周一 上 3 节",),
+        school=tiny_school(patch={"teachers.t1": {"max_lessons_per_day": 2}, "subjects.math": {"max_per_day": 2}}),
+    ),
+    Case(
+        "pinned",
+        replace(GOOD, ("c1.math", 1, 1), ("c1.math", 1, 3)),
+        {"lesson_id": "c1.math", "class_id": "c1", "day": 1, "period": 1},
+        ("三年级1班", "周一 第1节"),
+        school=tiny_school(patch={"lessons.c1.math": {"pinned": [{"day": 1, "period": 1}]}}),
+    ),
+    Case(
+        "subject_per_day",
+        replace(GOOD, ("c1.math", 2, 1), ("c1.math", 1, 3)),
+        {"class_id": "c1", "day": 1},
+        ("三年级1班 周一 有 2 节数学，每天最多 1 节",),
+    ),
+    Case(
+        "double_span",
+        [*GOOD, ("c1.art", 1, 4)],
+        {"lesson_id": "c1.art", "class_id": "c1", "day": 1, "period": 4},
+        ("三年级1班", "美术", "午餐"),
+        school=tiny_school(lessons=[ART_DOUBLE]),
+        good=[*GOOD, ("c1.art", 1, 3)],
+    ),
+    Case(
+        "daily_activity",
+        list(GOOD),
+        {"class_id": "c2", "day": 1},
+        ("三年级2班 周一 体育活动仅 30 分钟，少于 70 分钟",),
+        school=tiny_school(
+            policy={"daily_activity_minutes": 70},
+            patch={"bell_schedules.primary": {"blocks": BLOCKS_WITH_AFTERNOON_SPORT}},
+        ),
+        good=replace(GOOD, ("c2.pe", 2, 1), ("c2.pe", 1, 3)),
+    ),
+    Case(
+        "earliest_start",
+        replace(LATE, ("c1.math", 1, 3), ("c1.math", 1, 1)),
+        {"lesson_id": "c1.math", "class_id": "c1", "day": 1, "period": 1},
+        ("三年级1班", "08:20 开始，早于最早上课时间 09:00"),
+        school=tiny_school(policy={"stages.primary.earliest_start": "09:00"}),
+        good=LATE,
+    ),
+    Case(
+        "daily_lessons",
+        replace(GOOD, ("c1.music", 2, 2, "m1"), ("c1.music", 1, 3, "m1")),
+        {"class_id": "c1", "day": 1},
+        ("三年级1班 周一 有 3 节课，超过每天 2 节",),
+        school=tiny_school(policy={"stages.primary.max_lessons_per_day": 2}),
+    ),
+    Case(
+        "daily_study_minutes",
+        replace(GOOD, ("c1.music", 2, 2, "m1"), ("c1.music", 1, 3, "m1")),
+        {"class_id": "c1", "day": 1},
+        ("三年级1班 周一 上课 120 分钟，超过每天 80 分钟",),
+        school=tiny_school(policy={"stages.primary.max_daily_study_minutes": 80}),
+    ),
+    Case(
+        "latest_end",
+        replace(GOOD, ("c1.music", 2, 2, "m1"), ("c1.music", 2, 4, "m1")),
+        {"lesson_id": "c1.music", "class_id": "c1", "day": 2, "period": 4},
+        ("三年级1班", "11:50 结束，晚于 11:00"),
+        school=tiny_school(policy={"latest_lesson_end.3": "11:00"}),
+    ),
+]
+
+
+def test_every_rule_has_a_case() -> None:
+    assert [case.rule for case in CASES] == RULE_IDS
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.rule)
+def test_correct_timetable_passes(case: Case) -> None:
+    report = check(case.school, timetable(case.good))
+    assert report.hard == [], [v.message for v in report.hard]
+    assert report.ok
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.rule)
+def test_broken_timetable_is_caught(case: Case) -> None:
+    report = check(case.broken_school or case.school, timetable(case.broken))
+    assert set(report.counts()) == {case.rule} | case.also, [v.message for v in report.hard]
+    matching = [v for v in report.of(case.rule) if all(getattr(v, k) == want for k, want in case.expect.items())]
+    assert matching, [v.model_dump() for v in report.of(case.rule)]
+    for name in case.names:
+        assert name in matching[0].message
+    assert not report.ok
+
+
+# ---- details of single rules ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("placement", "problem"),
+    [
+        (Placement(lesson="nope", day=1, period=1), "未知课程 'nope'"),
+        (Placement(lesson="c1.pe", day=3, period=1), "第 3 天不是上课日"),
+        (Placement(lesson="c1.pe", day=1, period=2, room="r9"), "教室 'r9' 不存在"),
+        (Placement.model_construct(lesson="c1.pe", day=0, period=0, room=None), "不是上课日"),
+    ],
+)
+def test_impossible_placements_are_reported_not_raised(placement: Placement, problem: str) -> None:
+    placements = [timetable(GOOD).placements[0], placement]
+    report = check(BASE, Solution.model_construct(school_id="tiny", placements=placements))
+    (violation,) = report.of("placement_valid")
+    assert problem in violation.message
+    assert violation.message.startswith("第2条安排")
+    assert (violation.lesson_id, violation.day, violation.period) == (placement.lesson, placement.day, placement.period)
+
+
+def test_a_double_must_fit_in_the_day() -> None:
+    school = tiny_school(lessons=[ART_DOUBLE])
+    report = check(school, timetable([*GOOD, ("c1.art", 2, 5)]))
+    (violation,) = report.of("placement_valid")
+    assert "第5–6节超出作息表" in violation.message
+    assert report.counts()["lesson_count"] == 1  # the invalid placement is skipped by the other rules
+
+
+def test_weekly_hours_catches_crowding_out() -> None:
+    school = tiny_school(patch={"lessons.c1.math": {"count": 3}, "subjects.math": {"max_per_day": 2}})
+    report = check(school, timetable([*GOOD, ("c1.math", 1, 3)]))
+    (violation,) = report.of("weekly_hours")
+    assert violation.message == "三年级1班 数学 每周 3 节，多于课程方案规定的 2 节"
+
+
+def test_pe_is_capped_by_the_policy_even_when_the_subject_allows_more() -> None:
+    school = tiny_school(patch={"subjects.pe": {"max_per_day": 2}, "lessons.c1.pe": {"count": 2}})
+    report = check(school, timetable([*GOOD, ("c1.pe", 1, 3)]))
+    (violation,) = report.of("subject_per_day")
+    assert violation.message == "三年级1班 周一 有 2 节体育，每天最多 1 节"
+
+
+def test_sections_clash_only_when_they_share_pupils() -> None:
+    from tests.check.schools import sectioned_school
+
+    school = sectioned_school()
+    c3 = [("c3.math", 1, 1), ("c3.math", 2, 3), ("c3.pe.m", 1, 3), ("c3.pe.f", 1, 3)]
+    assert check(school, timetable([*GOOD, *c3])).of("class_clash") == []
+
+    clash = check(school, timetable([*GOOD, *replace(c3, ("c3.pe.m", 1, 3), ("c3.pe.m", 1, 1))])).of("class_clash")
+    assert [(v.class_id, v.day, v.period) for v in clash] == [("c3", 1, 1)]
+    assert clash[0].message == "三年级3班（男） 周一 第1节 同时有两节课：数学、体育"
+
+
+def test_unavailable_slot_of_another_stage_does_not_apply() -> None:
+    slot = {"day": 2, "period": 3, "stage": "middle"}
+    school = tiny_school(patch={"teachers.t1": {"unavailable": [slot]}})
+    report = check(school, timetable(replace(GOOD, ("c1.math", 2, 1), ("c1.math", 2, 3))))
+    assert report.of("teacher_unavailable") == []
+
+
+def test_teachers_clash_by_clock_time_across_bell_schedules() -> None:
+    middle = {
+        "stage": "middle",
+        "periods": [
+            {"index": 1, "start": "09:00", "end": "09:45"},
+            {"index": 2, "start": "10:00", "end": "10:45"},
+        ],
+    }
+    school = tiny_school(
+        bell_schedules=[middle],
+        classes=[{"id": "c7", "name": "七年级1班", "grade": 7}],
+        lessons=[{"id": "c7.math", "subject": "math", "teachers": ["t1"], "groups": ["c7"]}],
+    )
+    # 张老师 on 周二: primary 第1节 08:20–09:00 and 第3节 10:20–11:00.
+    rows = replace(GOOD, ("c2.math", 2, 2), ("c2.math", 2, 3))
+    # Middle 第1节 (09:00–09:45) has the same number as primary 第1节 but follows it.
+    assert check(school, timetable([*rows, ("c7.math", 2, 1)])).of("teacher_clash") == []
+    # Middle 第2节 (10:00–10:45) overlaps primary 第3节.
+    clash = check(school, timetable([*rows, ("c7.math", 2, 2)])).of("teacher_clash")
+    assert [(v.teacher_id, v.day, v.period, v.lesson_id) for v in clash] == [("t1", 2, 3, "c2.math")]
+    assert clash[0].message == (
+        "张老师 周二 第3节 同时有两节课：七年级1班 数学（周二 第2节 10:00–10:45）、三年级2班 数学（周二 第3节 10:20–11:00）"
+    )
