@@ -57,15 +57,38 @@ def main() -> None:
         print(json.dumps(run_one(args.schools[0], args.time_limit, args.seed, args.workers)))
         return
     schools = args.schools or [f"instances/{name}.json" for name in DEFAULT]
-    header = ("school", "classes", "lessons", "status", "build s", "first s", "objective", "bound", "gap %",
-              "wall s", "hard violations", "peak MiB")
+    header = (
+        "school",
+        "classes",
+        "lessons",
+        "status",
+        "build s",
+        "first s",
+        "objective",
+        "bound",
+        "gap %",
+        "wall s",
+        "hard violations",
+        "peak MiB",
+    )
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for path in schools:
         runs = []
         for seed in range(args.repeat):
-            cmd = [sys.executable, "-m", "benchmarks.bench", "--one", path, "--time-limit", str(args.time_limit),
-                   "--seed", str(seed), "--workers", str(args.workers)]
+            cmd = [
+                sys.executable,
+                "-m",
+                "benchmarks.bench",
+                "--one",
+                path,
+                "--time-limit",
+                str(args.time_limit),
+                "--seed",
+                str(seed),
+                "--workers",
+                str(args.workers),
+            ]
             out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
             runs.append(json.loads(out.strip().splitlines()[-1]))
         row = dict(runs[0])
@@ -73,8 +96,20 @@ def main() -> None:
             values = [r[key] for r in runs if r[key] is not None]
             row[key] = statistics.median(values) if values else None
         row["status"] = "/".join(sorted({r["status"] for r in runs}))
-        cells = [row["school"], row["classes"], row["lessons"], row["status"], row["build"], row["first"],
-                 row["objective"], row["bound"], row["gap"], row["wall"], row["checker_hard"], row["peak_mib"]]
+        cells = [
+            row["school"],
+            row["classes"],
+            row["lessons"],
+            row["status"],
+            row["build"],
+            row["first"],
+            row["objective"],
+            row["bound"],
+            row["gap"],
+            row["wall"],
+            row["checker_hard"],
+            row["peak_mib"],
+        ]
         print("| " + " | ".join("-" if c is None else str(c) for c in cells) + " |", flush=True)
 
 

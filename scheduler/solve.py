@@ -140,7 +140,11 @@ def solve(
     if status in ("optimal", "feasible"):
         terms = {name: int(solver.value(expr)) for name, expr in built.terms.items()}
         solution = _extract(school, built, solver, terms)
-        objective, bound = solver.objective_value, solver.best_objective_bound
+        # Presolve may loosen a soft term's definition (x ≥ count, as the objective pushes it down),
+        # so the solver's objective can sit above the timetable's true cost: recompute it exactly.
+        weights = school.weights.model_dump()
+        objective = float(sum(weights[name] * value for name, value in terms.items()))
+        bound = min(solver.best_objective_bound, objective)
         return Result(
             status=status,
             solution=solution,
