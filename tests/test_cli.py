@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import openpyxl
 
@@ -41,7 +42,7 @@ def test_check_flags_a_broken_timetable(tmp_path):
 
 
 def test_bad_input_names_the_field_and_exits_2(tmp_path):
-    data = json.loads(open("instances/tiny-3.json", encoding="utf-8").read())
+    data = json.loads(Path("instances/tiny-3.json").read_text(encoding="utf-8"))
     data["teachers"][1]["max_lessons_per_week"] = 99
     data["teachers"][2]["subjects"].append("体肓")
     bad = tmp_path / "bad.json"
@@ -56,7 +57,7 @@ def test_bad_input_names_the_field_and_exits_2(tmp_path):
 
 
 def test_impossible_school_exits_3_with_the_reason(tmp_path):
-    data = json.loads(open("instances/tiny-3.json", encoding="utf-8").read())
+    data = json.loads(Path("instances/tiny-3.json").read_text(encoding="utf-8"))
     pe_teachers = {a["teachers"][0] for a in data["assignments"] if a["subject"] == "pe"}
     for teacher in data["teachers"]:
         if teacher["id"] in pe_teachers:
