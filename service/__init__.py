@@ -1,0 +1,1 @@
+"""HTTP service for the scheduler: FastAPI app, job runner, persistence, web page."""

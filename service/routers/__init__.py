@@ -1,0 +1,1 @@
+"""One router per resource: schools, jobs, results (views and downloads), audit, policies."""

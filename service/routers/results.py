@@ -1,0 +1,168 @@
+"""A finished job's timetable: grids by class, teacher and room as JSON; Excel and CSV downloads; the report."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Literal
+from urllib.parse import quote
+
+import pandas as pd
+from fastapi import APIRouter, HTTPException, Request, Response
+
+from scheduler import views
+from scheduler.check import Report
+from scheduler.domain import School
+from scheduler.solution import Solution
+from service.deps import job_or_404, store_of
+from service.results import Loaded
+from service.schemas import Cell, GridOut, ReportOut
+from service.security import READ
+
+router = APIRouter(prefix="/jobs/{job_id}", tags=["results 课表结果"], dependencies=READ)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Kind = Literal["classes", "teachers", "rooms"]
+
+
+def loaded(request: Request, job_id: str) -> Loaded:
+    cache = request.app.state.results
+    item = cache.get(job_id)
+    if item is not None:
+        return item
+    store = store_of(request)
+    job = job_or_404(store, job_id)
+    result = store.get_result(job_id)
+    if result is None:
+        raise HTTPException(409, f"任务状态为 {job.status}，还没有课表 (the job has no timetable)")
+    report = Report.model_validate(result.report) if result.report else None
+    school = School.model_validate(job.school_data)
+    return cache.put(Loaded(job_id, school, Solution.model_validate(result.solution), report))
+
+
+def report_out(report: Report) -> ReportOut:
+    return ReportOut(
+        school_id=report.school_id,
+        ok=report.ok,
+        summary=report.summary(),
+        counts=report.counts(),
+        violations=[v.model_dump() for v in report.violations],
+        soft=report.soft,
+    )
+
+
+def grid_out(school: School, frame: pd.DataFrame, kind: str, entity_id: str, name: str) -> GridOut:
+    names = sorted(((s.name, s.id) for s in school.subjects), key=lambda pair: -len(pair[0]))
+    cells = []
+    for _, row in frame.iterrows():
+        line = []
+        for value in row.tolist():
+            text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+            rest, found = text, []
+            for subject_name, subject_id in names:
+                if subject_name and subject_name in rest:
+                    found.append(subject_id)
+                    rest = rest.replace(subject_name, "")
+            line.append(Cell(text=text, subjects=found))
+        cells.append(line)
+    return GridOut(
+        kind=kind,
+        id=entity_id,
+        name=name,
+        days=[str(c) for c in frame.columns],
+        periods=[str(i) for i in frame.index],
+        cells=cells,
+    )
+
+
+@router.get("/solution", summary="课表（school-timetable/1 JSON）")
+def solution(request: Request, job_id: str) -> Solution:
+    return loaded(request, job_id).solution
+
+
+@router.get("/report", summary="检查报告")
+def report(request: Request, job_id: str) -> ReportOut:
+    item = loaded(request, job_id)
+    if item.report is None:
+        raise HTTPException(409, "该任务没有检查报告 (the checker did not run)")
+    return report_out(item.report)
+
+
+@router.get("/timetable", summary="总表：每节课一行")
+def placements(request: Request, job_id: str) -> list[dict]:
+    item = loaded(request, job_id)
+    frame = views.placements_table(item.school, item.solution)
+    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+
+
+@router.get("/timetable/{kind}/{entity_id}", summary="课表网格：班级 / 教师 / 教室（节次 × 星期）")
+def grid(request: Request, job_id: str, kind: Kind, entity_id: str) -> GridOut:
+    item = loaded(request, job_id)
+    cached = item.grids.get((kind, entity_id))
+    if cached is None:
+        cached = item.grids[(kind, entity_id)] = build_grid(item, kind, entity_id)
+    return cached
+
+
+def build_grid(item: Loaded, kind: str, entity_id: str) -> GridOut:
+    school = item.school
+    if kind == "classes" and entity_id in school.class_by_id:
+        frame = views.class_grid(school, item.solution, entity_id)
+        return grid_out(school, frame, "class", entity_id, school.class_by_id[entity_id].name)
+    if kind == "teachers" and entity_id in school.teacher_by_id:
+        frame = views.teacher_grid(school, item.solution, entity_id)
+        return grid_out(school, frame, "teacher", entity_id, school.teacher_by_id[entity_id].name)
+    if kind == "rooms" and entity_id in school.room_by_id:
+        frame = views.room_grid(school, item.solution, entity_id)
+        return grid_out(school, frame, "room", entity_id, school.room_by_id[entity_id].name)
+    raise HTTPException(404, f"该校没有 {kind} '{entity_id}'")
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response:
+    disposition = f"attachment; filename=\"{quote(filename)}\"; filename*=UTF-8''{quote(filename)}"
+    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+@router.get(
+    "/timetable.xlsx",
+    summary="下载 Excel 课表",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+def download_xlsx(request: Request, job_id: str) -> Response:
+    item = loaded(request, job_id)
+    with tempfile.TemporaryDirectory() as folder:
+        path = views.write_timetable_workbook(item.school, item.solution, Path(folder) / "t.xlsx", item.report)
+        content = path.read_bytes()
+    return _download(content, XLSX, f"timetable-{item.school.id}.xlsx")
+
+
+@router.get(
+    "/timetable-csv.zip",
+    summary="下载 CSV 课表（zip：总表、各班/教师/教室网格）",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}}},
+)
+def download_csv_zip(request: Request, job_id: str) -> Response:
+    item = loaded(request, job_id)
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as folder:
+        files = views.write_timetable_csv(item.school, item.solution, folder)
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in files:
+                archive.write(path, path.name)
+    return _download(buffer.getvalue(), "application/zip", f"timetable-{item.school.id}-csv.zip")
+
+
+@router.get(
+    "/placements.csv",
+    summary="下载总表 CSV（UTF-8 BOM）",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def download_placements_csv(request: Request, job_id: str) -> Response:
+    item = loaded(request, job_id)
+    text = views.placements_table(item.school, item.solution).to_csv(index=False)
+    return _download(("\ufeff" + text).encode("utf-8"), "text/csv; charset=utf-8", f"placements-{item.school.id}.csv")
