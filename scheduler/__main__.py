@@ -115,6 +115,32 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_INFEASIBLE if findings[0].rule != "unknown" else EXIT_NO_SOLUTION
 
 
+def cmd_import_fet(args: argparse.Namespace) -> int:
+    """FET .fet → school JSON; prints what was mapped, approximated and not represented."""
+    from scheduler.fet import FetImportError, import_fet
+
+    try:
+        school, report = import_fet(args.fet)
+    except FetImportError as exc:
+        raise InputError(exc.source, exc.problems) from None
+    print("\n".join(report.lines()))
+    out = Path(args.out)
+    out.write_text(school.model_dump_json(indent=1, exclude_defaults=True), encoding="utf-8")
+    print(f"已写出：{out}")
+    return EXIT_OK
+
+
+def cmd_export_fet(args: argparse.Namespace) -> int:
+    """School JSON → FET .fet; prints the rules FET cannot express."""
+    from scheduler.fet import export_fet
+
+    school = load_school(args.school)
+    report = export_fet(school, args.out)
+    print("\n".join(report.lines()))
+    print(f"已写出：{args.out}")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scheduler", description="中小学排课与课后服务优化")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -136,6 +162,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("school")
     p.add_argument("--time-limit", type=float, default=60.0)
     p.set_defaults(run=cmd_explain)
+    p = sub.add_parser("import-fet", help="导入 FET 的 .fet 文件，写出学校数据 JSON")
+    p.add_argument("fet", help="FET 文件（.fet）")
+    p.add_argument("--out", required=True, help="学校数据 JSON 输出路径")
+    p.set_defaults(run=cmd_import_fet)
+    p = sub.add_parser("export-fet", help="把学校数据导出为 FET 的 .fet 文件")
+    p.add_argument("school", help="学校数据（.json 或 .xlsx）")
+    p.add_argument("--out", required=True, help=".fet 输出路径")
+    p.set_defaults(run=cmd_export_fet)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -1,0 +1,415 @@
+"""School → FET ``.fet`` file (FET 6.x opens it and can generate from it) + ExportReport.
+
+What the file holds:
+
+- institution name, days, hours (one per period of the longest bell schedule, named
+  "第N节 HH:MM-HH:MM"), subjects, teachers (qualified subjects, target hours = their load),
+  students (years = grades "三年级", groups = classes, subgroups = class sections), rooms;
+- one FET activity group per lesson: ``count`` activities of the lesson's duration, ids 1…n
+  (``Activity_Group_Id`` 0 for a lesson with one session, FET's convention);
+- ConstraintBasicCompulsoryTime / Space;
+- teacher not-available times (their ``unavailable`` slots, plus every period a meeting of theirs
+  overlaps in clock time), teacher max hours daily;
+- students-set not-available periods for each class: periods that start before the stage's
+  earliest start or end after the grade's latest lesson end; students-set max hours daily from
+  the stage's lessons-per-day and study-minutes caps;
+- for a subject capped at 1 period a day, ConstraintMinDaysBetweenActivities (min days 1,
+  consecutive if same day) over the activities of that subject each pupil set has;
+- for lessons needing a room type (or a fixed room), ConstraintActivityPreferredRooms listing the
+  rooms; a room of capacity k (k lessons at once, e.g. a playground) is written as k FET rooms,
+  as a FET room holds one activity at a time;
+- multi-period lessons get ConstraintActivityPreferredStartingTimes with the starts that do not
+  straddle a lunch block (FET has no lunch between hours);
+- pinned lessons as permanently locked preferred starting times.
+
+Not expressible, listed in the ExportReport: the daily physical-activity minutes rule, subject
+caps of 2 or more a day, teacher weekly caps (a FET load is fixed by its activities), clock-time
+comparisons between stages with different bell schedules, after-school service (clubs, duties), and
+the soft goals and their weights.
+Our ids ride along in each record's ``Comments`` (``scheduler-id: …``) so ``import_fet`` restores them.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from pathlib import Path
+
+from scheduler.domain import BellSchedule, School, minutes
+from scheduler.fet.report import ExportReport
+
+FET_VERSION = "6.8.5"
+CN_NUMBERS = "一二三四五六七八九"
+ROOM_CAPACITY_STUDENTS = 1000  # FET capacity counts students; ours counts lessons, so never bind on pupils
+
+
+def _unique_names(records: list, what: str = "name") -> dict[str, str]:
+    """id → FET name: the display name, with the id appended where two records share it."""
+    counts: dict[str, int] = defaultdict(int)
+    for r in records:
+        counts[getattr(r, what)] += 1
+    return {
+        r.id: getattr(r, what) if counts[getattr(r, what)] == 1 else f"{getattr(r, what)} ({r.id})" for r in records
+    }
+
+
+def _sub(parent: ET.Element, tag: str, text: object = None) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    if text is not None:
+        element.text = str(text)
+    return element
+
+
+def _constraint(parent: ET.Element, tag: str, fields: list[tuple[str, object]]) -> ET.Element:
+    element = _sub(parent, tag)
+    _sub(element, "Weight_Percentage", 100)
+    for name, value in fields:
+        _sub(element, name, value)
+    return element
+
+
+def _finish(element: ET.Element) -> None:
+    _sub(element, "Active", "true")
+    _sub(element, "Comments", "")
+
+
+def export_fet(school: School, path: str | Path) -> ExportReport:
+    """Write ``school`` as a FET file at ``path``; return what was written and what FET cannot express."""
+    path = Path(path)
+    report = ExportReport(target=str(path))
+    policy = school.resolved_policy
+    longest = max(school.bell_schedules, key=lambda b: len(b.periods))
+    same_clock = all(
+        [(p.start, p.end) for p in b.periods] == [(p.start, p.end) for p in longest.periods[: len(b.periods)]]
+        for b in school.bell_schedules
+    )
+    n_hours = len(longest.periods)
+    hour_names = [f"第{p.index}节 {p.start}-{p.end}" if same_clock else f"第{p.index}节" for p in longest.periods]
+
+    root = ET.Element("fet", version=FET_VERSION)
+    _sub(root, "Mode", "Official")
+    _sub(root, "Institution_Name", school.name)
+    _sub(root, "Comments", f"Exported by scheduler from school '{school.id}'")
+    days = _sub(root, "Days_List")
+    _sub(days, "Number_of_Days", len(school.days))
+    for name in school.days:
+        _sub(_sub(days, "Day"), "Name", name)
+    hours = _sub(root, "Hours_List")
+    _sub(hours, "Number_of_Hours", n_hours)
+    for name in hour_names:
+        _sub(_sub(hours, "Hour"), "Name", name)
+
+    subject_name = _unique_names(school.subjects)
+    subjects = _sub(root, "Subjects_List")
+    for s in school.subjects:
+        element = _sub(subjects, "Subject")
+        _sub(element, "Name", subject_name[s.id])
+        _sub(element, "Comments", f"scheduler-id: {s.id}")
+    _sub(root, "Activity_Tags_List")
+
+    load: dict[str, int] = defaultdict(int)
+    for lesson in school.all_lessons:
+        for tid in lesson.teachers:
+            load[tid] += lesson.periods_per_week
+    teacher_name = _unique_names(school.teachers)
+    teachers = _sub(root, "Teachers_List")
+    for t in school.teachers:
+        element = _sub(teachers, "Teacher")
+        _sub(element, "Name", teacher_name[t.id])
+        _sub(element, "Target_Number_of_Hours", load[t.id])
+        qualified = _sub(element, "Qualified_Subjects")
+        for sid in t.subjects:
+            _sub(qualified, "Qualified_Subject", subject_name[sid])
+        _sub(element, "Comments", f"scheduler-id: {t.id}")
+
+    # Students: years = grades, groups = classes, subgroups = sections (names unique across FET).
+    class_name = _unique_names(school.classes)
+    set_name: dict[str, str] = {}  # our group ref → FET students set name
+    students = _sub(root, "Students_List")
+    for grade in sorted({c.grade for c in school.classes}):
+        year = _sub(students, "Year")
+        _sub(year, "Name", f"{CN_NUMBERS[grade - 1]}年级")
+        classes = [c for c in school.classes if c.grade == grade]
+        _sub(year, "Number_of_Students", sum(c.pupils for c in classes))
+        _sub(year, "Comments", "")
+        _sub(year, "Number_of_Categories", 0)
+        _sub(year, "Separator", " ")
+        for c in classes:
+            group = _sub(year, "Group")
+            set_name[c.id] = class_name[c.id]
+            _sub(group, "Name", class_name[c.id])
+            _sub(group, "Number_of_Students", c.pupils)
+            _sub(group, "Comments", f"scheduler-id: {c.id}")
+            for section in c.sections:
+                subgroup = _sub(group, "Subgroup")
+                set_name[f"{c.id}:{section}"] = f"{class_name[c.id]} {section}"
+                _sub(subgroup, "Name", set_name[f"{c.id}:{section}"])
+                _sub(subgroup, "Number_of_Students", 0)
+                _sub(subgroup, "Comments", f"scheduler-id: {section}")
+
+    # Activities: one group per lesson, ``count`` sessions of its duration.
+    activity_ids: dict[str, list[int]] = {}
+    activities = _sub(root, "Activities_List")
+    next_id = 1
+    for lesson in school.all_lessons:
+        ids = list(range(next_id, next_id + lesson.count))
+        next_id += lesson.count
+        activity_ids[lesson.id] = ids
+        for aid in ids:
+            element = _sub(activities, "Activity")
+            for tid in lesson.teachers:
+                _sub(element, "Teacher", teacher_name[tid])
+            _sub(element, "Subject", subject_name[lesson.subject])
+            for group in lesson.groups:
+                _sub(element, "Students", set_name[group])
+            _sub(element, "Duration", lesson.duration)
+            _sub(element, "Total_Duration", lesson.periods_per_week)
+            _sub(element, "Id", aid)
+            _sub(element, "Activity_Group_Id", ids[0] if lesson.count > 1 else 0)
+            _sub(element, "Active", "true")
+            _sub(element, "Comments", f"scheduler-id: {lesson.id}")
+    _sub(root, "Buildings_List")
+
+    # Rooms: capacity k → k FET rooms (one activity each at a time).
+    fet_rooms: dict[str, list[str]] = {}
+    rooms = _sub(root, "Rooms_List")
+    room_name = _unique_names(school.rooms)
+    for r in school.rooms:
+        names = [room_name[r.id]] if r.capacity == 1 else [f"{room_name[r.id]} #{k}" for k in range(1, r.capacity + 1)]
+        fet_rooms[r.id] = names
+        for k, name in enumerate(names, start=1):
+            element = _sub(rooms, "Room")
+            _sub(element, "Name", name)
+            _sub(element, "Building", "")
+            _sub(element, "Capacity", ROOM_CAPACITY_STUDENTS)
+            _sub(element, "Virtual", "false")
+            _sub(element, "Comments", f"scheduler-id: {r.id}" + (f"#{k}" if len(names) > 1 else ""))
+    split = [r for r in school.rooms if r.capacity > 1]
+
+    time_list = _sub(root, "Time_Constraints_List")
+    _finish(_constraint(time_list, "ConstraintBasicCompulsoryTime", []))
+    expressed = ["ConstraintBasicCompulsoryTime, ConstraintBasicCompulsorySpace (class, teacher and room clashes)"]
+
+    def slots_element(parent: ET.Element, tag: str, slots: list[tuple[int, int]]) -> None:
+        _sub(parent, "Number_of_Not_Available_Times", len(slots))
+        for day, hour in slots:
+            item = _sub(parent, tag)
+            _sub(item, "Day", school.days[day - 1])
+            _sub(item, "Hour", hour_names[hour - 1])
+
+    # Teachers: unavailable slots and meetings (any stage's period the meeting overlaps).
+    n_unavailable = 0
+    for t in school.teachers:
+        slots = {(s.day, s.period) for s in t.unavailable if s.period <= n_hours}
+        for meeting in school.meetings:
+            if t.id in meeting.teachers:
+                for schedule in school.bell_schedules:
+                    slots |= {(meeting.day, p) for p in _overlapped(schedule, meeting.start, meeting.end)}
+        if slots:
+            n_unavailable += 1
+            element = _constraint(time_list, "ConstraintTeacherNotAvailableTimes", [("Teacher", teacher_name[t.id])])
+            slots_element(element, "Not_Available_Time", sorted(slots))
+            _finish(element)
+        if t.max_lessons_per_day < n_hours:
+            element = _constraint(
+                time_list,
+                "ConstraintTeacherMaxHoursDaily",
+                [("Teacher_Name", teacher_name[t.id]), ("Maximum_Hours_Daily", t.max_lessons_per_day)],
+            )
+            _finish(element)
+    expressed.append(f"ConstraintTeacherNotAvailableTimes for {n_unavailable} teachers (unavailable slots + meetings)")
+    expressed.append("ConstraintTeacherMaxHoursDaily (teacher.max_lessons_per_day)")
+
+    # Classes: periods outside the allowed day, and the daily load caps.
+    for c in school.classes:
+        schedule = school.schedule_by_stage[c.stage]
+        stage_policy = policy.stages[c.stage]
+        latest = policy.latest_lesson_end.get(c.grade)
+        closed = [
+            p
+            for p in range(1, n_hours + 1)
+            if p > len(schedule.periods)
+            or minutes(schedule.period(p).start) < minutes(stage_policy.earliest_start)
+            or (latest is not None and minutes(schedule.period(p).end) > minutes(latest))
+        ]
+        if closed:
+            element = _constraint(time_list, "ConstraintStudentsSetNotAvailableTimes", [("Students", set_name[c.id])])
+            slots_element(
+                element, "Not_Available_Time", [(d, p) for d in range(1, len(school.days) + 1) for p in closed]
+            )
+            _finish(element)
+        cap = min(stage_policy.max_lessons_per_day, _periods_within(schedule, stage_policy.max_daily_study_minutes))
+        if cap < len(schedule.periods) - len(closed):
+            element = _constraint(
+                time_list,
+                "ConstraintStudentsSetMaxHoursDaily",
+                [("Maximum_Hours_Daily", cap), ("Students", set_name[c.id])],
+            )
+            _finish(element)
+    expressed.append("ConstraintStudentsSetNotAvailableTimes: periods before the earliest start / after the latest end")
+    expressed.append("ConstraintStudentsSetMaxHoursDaily: lessons-per-day and study-minutes caps (as periods)")
+
+    # Subject capped at 1 a day: the sessions a pupil set has of it fall on different days.
+    atoms_lessons: dict[str, list] = defaultdict(list)
+    for lesson in school.all_lessons:
+        for atom in dict.fromkeys(a for g in lesson.groups for a in school.atoms_of(g)):
+            atoms_lessons[atom].append(lesson)
+    spread_sets: set[tuple[int, ...]] = set()
+    capped_more: set[str] = set()
+    for lessons in atoms_lessons.values():
+        by_subject: dict[str, list[int]] = defaultdict(list)
+        for lesson in lessons:
+            by_subject[lesson.subject] += activity_ids[lesson.id]
+        for sid, ids in by_subject.items():
+            subject = school.subject_by_id[sid]
+            cap = min(subject.max_per_day, policy.max_pe_per_day) if subject.category == "pe" else subject.max_per_day
+            if cap == 1 and len(ids) > 1:
+                spread_sets.add(tuple(sorted(ids)))
+            elif 1 < cap < n_hours:
+                capped_more.add(subject.name)
+    for ids in sorted(spread_sets):
+        element = _constraint(time_list, "ConstraintMinDaysBetweenActivities", [("Consecutive_If_Same_Day", "true")])
+        _sub(element, "Number_of_Activities", len(ids))
+        for aid in ids:
+            _sub(element, "Activity_Id", aid)
+        _sub(element, "MinDays", 1)
+        _finish(element)
+    expressed.append(
+        f"ConstraintMinDaysBetweenActivities ×{len(spread_sets)}: subjects capped at 1 period a day, per pupil set"
+    )
+
+    # Multi-period sessions: starts that fit and do not straddle a lunch block.
+    n_starts = 0
+    for lesson in school.all_lessons:
+        if lesson.duration == 1:
+            continue
+        schedule = school.schedule_of(lesson)
+        starts = [
+            (d, p)
+            for d in range(1, len(school.days) + 1)
+            for p in range(1, len(schedule.periods) - lesson.duration + 2)
+            if not _straddles_lunch(schedule, d, p, lesson.duration)
+        ]
+        for aid in activity_ids[lesson.id]:
+            n_starts += 1
+            element = _constraint(time_list, "ConstraintActivityPreferredStartingTimes", [("Activity_Id", aid)])
+            _sub(element, "Number_of_Preferred_Starting_Times", len(starts))
+            for d, p in starts:
+                item = _sub(element, "Preferred_Starting_Time")
+                _sub(item, "Preferred_Starting_Day", school.days[d - 1])
+                _sub(item, "Preferred_Starting_Hour", hour_names[p - 1])
+            _finish(element)
+    if n_starts:
+        expressed.append(f"ConstraintActivityPreferredStartingTimes ×{n_starts}: multi-period sessions avoid lunch")
+
+    # Pinned sessions: permanently locked starting times.
+    n_pinned = 0
+    for lesson in school.all_lessons:
+        for aid, slot in zip(activity_ids[lesson.id], lesson.pinned, strict=False):
+            n_pinned += 1
+            element = _constraint(
+                time_list,
+                "ConstraintActivityPreferredStartingTime",
+                [
+                    ("Activity_Id", aid),
+                    ("Preferred_Day", school.days[slot.day - 1]),
+                    ("Preferred_Hour", hour_names[slot.period - 1]),
+                    ("Permanently_Locked", "true"),
+                ],
+            )
+            _finish(element)
+    if n_pinned:
+        expressed.append(f"ConstraintActivityPreferredStartingTime ×{n_pinned} locked (pinned sessions)")
+
+    space_list = _sub(root, "Space_Constraints_List")
+    _finish(_constraint(space_list, "ConstraintBasicCompulsorySpace", []))
+    rooms_of_type: dict[str, list[str]] = defaultdict(list)
+    for r in school.rooms:
+        rooms_of_type[r.type] += fet_rooms[r.id]
+    n_rooms = 0
+    for lesson in school.all_lessons:
+        if lesson.room:
+            allowed = fet_rooms[lesson.room]
+        elif school.subject_by_id[lesson.subject].room_type:
+            allowed = rooms_of_type[school.subject_by_id[lesson.subject].room_type]
+        else:
+            continue
+        for aid in activity_ids[lesson.id]:
+            n_rooms += 1
+            element = _constraint(space_list, "ConstraintActivityPreferredRooms", [("Activity_Id", aid)])
+            _sub(element, "Number_of_Preferred_Rooms", len(allowed))
+            for name in allowed:
+                _sub(element, "Preferred_Room", name)
+            _finish(element)
+    expressed.append(f"ConstraintActivityPreferredRooms ×{n_rooms}: rooms of the lesson's room type or its fixed room")
+    if split:
+        expressed.append(
+            "room capacity > 1 written as that many FET rooms: " + ", ".join(f"{r.name} ×{r.capacity}" for r in split)
+        )
+
+    not_expressed = []
+    if policy.daily_activity_minutes:
+        not_expressed.append(
+            f"daily_activity: {policy.daily_activity_minutes} minutes of physical activity a day "
+            "(blocks + PE minutes) — FET has no minutes rule"
+        )
+    if capped_more:
+        not_expressed.append(
+            "subject_per_day caps of 2 or more (" + "、".join(sorted(capped_more)) + ") — only caps of 1 are written"
+        )
+    not_expressed.append("teacher_max_week: FET has no weekly cap; the load is fixed by the activities")
+    if not same_clock:
+        not_expressed.append(
+            "stages have different bell schedules: FET has one hour grid, so clock-time overlaps between "
+            "primary and middle-school sessions (shared teachers, rooms) are compared by hour index"
+        )
+    if any(b.kind != "lunch" for s in school.bell_schedules for b in s.blocks):
+        not_expressed.append("non-lunch daily blocks (大课间, 眼保健操…) are not in FET's hour grid")
+    if school.after_school is not None:
+        not_expressed.append(
+            "after_school (课后服务 windows, clubs, pupils' choices and duties) — not in the file; "
+            "FET timetables the lessons only"
+        )
+    not_expressed.append("soft goals and weights (teacher gaps, core subjects in the morning, …) are not exported")
+    report.expressed = expressed
+    report.not_expressed = not_expressed
+    report.counts = {
+        "days": len(school.days),
+        "hours": n_hours,
+        "teachers": len(school.teachers),
+        "classes": len(school.classes),
+        "activities": next_id - 1,
+        "rooms": sum(len(v) for v in fet_rooms.values()),
+    }
+    ET.indent(root, space="\t")
+    path.write_bytes(
+        b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+    )
+    return report
+
+
+def _overlapped(schedule: BellSchedule, start: str, end: str) -> list[int]:
+    return [p.index for p in schedule.periods if minutes(p.start) < minutes(end) and minutes(start) < minutes(p.end)]
+
+
+def _periods_within(schedule: BellSchedule, study_minutes: int) -> int:
+    """How many periods fit in ``study_minutes`` (the shortest periods first: a safe upper bound)."""
+    lengths = sorted(minutes(p.end) - minutes(p.start) for p in schedule.periods)
+    total = count = 0
+    for length in lengths:
+        if total + length > study_minutes:
+            break
+        total += length
+        count += 1
+    return count
+
+
+def _straddles_lunch(schedule: BellSchedule, day: int, period: int, duration: int) -> bool:
+    first, last = schedule.period(period), schedule.period(period + duration - 1)
+    return any(
+        b.kind == "lunch"
+        and (b.days is None or day in b.days)
+        and minutes(first.start) < minutes(b.start)
+        and minutes(b.end) <= minutes(last.end)
+        for b in schedule.blocks
+    )

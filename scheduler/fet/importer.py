@@ -1,0 +1,870 @@
+"""FET ``.fet`` file → School + ImportReport (own parser, ``xml.etree.ElementTree``).
+
+Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
+
+- ``Days_List`` → ``School.days``; ``Hours_List`` → one bell schedule per stage used. FET hours
+  have names only, so clock times are synthesized: 45-minute periods from 08:00 with 10-minute
+  breaks (hour *k*, 0-based, runs 08:00 + 55·k … +45 min). The policy's stage limits are set to
+  fit this synthetic day (earliest start 08:00, lessons per day = hours, 45-minute lessons).
+- ``Subjects_List`` → subjects (category from the name: 体育/PE → pe, 音乐/美术 → arts,
+  语文/数学/英语 → core, else other; ``max_per_day`` = hours, capped at 8: FET has no such cap).
+- ``Teachers_List`` → teachers; subjects = qualified ∪ taught (FET does not enforce qualification).
+- ``Students_List``: year → grade (number parsed from the name — "3", "三年级", "初二" — else
+  sequential, ≤ 6 is primary), group → class, subgroup → class section. A year whose subgroups
+  are shared between its groups (FET's "divide by categories") becomes one class whose sections
+  are the subgroups; each group is then the list of its sections. Reported.
+- ``Activities_List``: active activities with the same ``Activity_Group_Id`` (0: none) are the
+  split sessions of one activity → one Lesson per distinct (duration, fixed room), with a count.
+- ``Rooms_List`` → rooms with capacity 1 (FET's capacity counts students; ours counts lessons at
+  once, and a FET room holds one activity at a time).
+- Constraints at weight 100% that the School represents exactly are mapped; every other
+  constraint is listed in the report with type, count and weights — never silently dropped.
+  Students-set not-available slots and break slots on only some days become pinned placeholder
+  lessons (subject ``fet-blocked``) of the students they block; a break hour on every day is
+  removed from the bell schedule and becomes a ``lunch`` block, the block kind lessons may not
+  straddle — FET's rule for breaks.
+- Policy overrides make the imported school self-consistent: ``weekly_lessons.<grade>`` is what
+  the file gives (a subject whose periods differ between pupil sets of one grade is left out
+  of the plan and reported; each lesson's count still fixes it), the daily activity rule is off
+  (``daily_activity_minutes`` 0: FET files carry no such rule).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from scheduler.domain import School, clock
+from scheduler.fet.report import ConstraintOutcome, ImportReport, Outcome
+from scheduler.load import validation_problems
+from scheduler.policy import stage_of_grade
+
+FIRST_START = 8 * 60  # 08:00
+PERIOD_MINUTES = 45
+BREAK_MINUTES = 10
+MAX_HOURS = 17  # 08:00 + 17 × 55 min still ends before midnight
+BLOCKED_SUBJECT = "fet-blocked"
+ID_COMMENT = re.compile(r"scheduler-id:\s*(\S+)")
+SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+class FetImportError(ValueError):
+    """A .fet file this importer cannot read, with one readable line per problem."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = problems
+        super().__init__(f"{source}: " + "; ".join(problems))
+
+
+def period_clock(hour_index: int) -> tuple[str, str]:
+    """Synthetic clock time of FET hour ``hour_index`` (0-based): 45 min from 08:00, 10-min breaks."""
+    start = FIRST_START + hour_index * (PERIOD_MINUTES + BREAK_MINUTES)
+    return clock(start), clock(start + PERIOD_MINUTES)
+
+
+def grade_from_name(name: str) -> int | None:
+    """'三年级' → 3, '初二' → 8, 'Grade 5' → 5, '2008/2009' → None (not 1–9)."""
+    if m := re.search(r"初([一二三])", name):
+        return 6 + CN_DIGITS[m.group(1)]
+    if m := re.search(r"([一二三四五六七八九])年级", name):
+        return CN_DIGITS[m.group(1)]
+    if m := re.search(r"\d+", name):
+        number = int(m.group(0))
+        return number if 1 <= number <= 9 else None
+    return None
+
+
+def subject_category(name: str) -> str:
+    """体育/PE → pe, 音乐/美术 → arts, 语文/数学/英语 → core, otherwise other."""
+    words = set(re.findall(r"[a-z]+", name.lower()))
+    if "体育" in name or words & {"pe", "sport", "sports"}:
+        return "pe"
+    if "音乐" in name or "美术" in name or words & {"music", "art", "arts"}:
+        return "arts"
+    if any(core in name for core in ("语文", "数学", "英语")) or words & {"chinese", "math", "maths", "english"}:
+        return "core"
+    return "other"
+
+
+class _Ids:
+    """Stable ids from FET names: an id recorded by our exporter, the name if it is id-like, else prefix+n."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+        self.used: set[str] = set()
+        self.by_name: dict[str, str] = {}
+
+    def make(self, name: str, comments: str = "") -> str:
+        m = ID_COMMENT.search(comments or "")
+        candidate = m.group(1) if m and ":" not in m.group(1) else (name if SAFE_ID.match(name) else "")
+        if not candidate or candidate in self.used:
+            n = len(self.used) + 1
+            while f"{self.prefix}{n}" in self.used:
+                n += 1
+            candidate = f"{self.prefix}{n}"
+        self.used.add(candidate)
+        self.by_name[name] = candidate
+        return candidate
+
+
+@dataclass
+class _Activity:
+    id: int
+    group_id: int
+    teachers: list[str]
+    subject: str
+    students: list[str]
+    duration: int
+    groups: list[str] = field(default_factory=list)  # our group refs
+    room: str | None = None
+    pinned: tuple[int, int] | None = None  # (day index, FET hour index), 0-based
+
+
+@dataclass
+class _Outcomes:
+    """Per (type, outcome, note): count and weights, for the report."""
+
+    seen: dict[tuple[str, str, str], tuple[int, set[float]]] = field(default_factory=dict)
+
+    def add(self, fet_type: str, outcome: Outcome, weight: float, note: str = "") -> None:
+        count, weights = self.seen.get((fet_type, outcome, note), (0, set()))
+        self.seen[fet_type, outcome, note] = (count + 1, weights | {weight})
+
+    def as_list(self) -> list[ConstraintOutcome]:
+        return [
+            ConstraintOutcome(type=t, outcome=o, count=c, weights=sorted(w), note=n)  # type: ignore[arg-type]
+            for (t, o, n), (c, w) in self.seen.items()
+        ]
+
+
+# Constraints that hold in every FET file and that the School always enforces.
+IMPLICIT = {
+    "ConstraintBasicCompulsoryTime": "teacher / students clashes: class_clash, teacher_clash",
+    "ConstraintBasicCompulsorySpace": "one activity per room at a time: room_capacity with capacity 1",
+}
+# Weighted FET constraints with a soft goal of ours that pulls the same way (not the same measure).
+SOFT_APPROXIMATIONS = {
+    "ConstraintMinDaysBetweenActivities": "soft goal same_subject_same_day (fewer same-subject sessions on one day)",
+    "ConstraintTeacherMaxGapsPerWeek": "soft goal teacher_gaps",
+    "ConstraintTeachersMaxGapsPerWeek": "soft goal teacher_gaps",
+    "ConstraintTeacherMaxGapsPerDay": "soft goal teacher_gaps",
+    "ConstraintTeachersMaxGapsPerDay": "soft goal teacher_gaps",
+}
+
+
+class _Reader:
+    def __init__(self, root: ET.Element, source: str):
+        self.root = root
+        self.source = source
+        self.problems: list[str] = []
+        self.outcomes = _Outcomes()
+        self.lossy: list[str] = []
+        self.dropped: list[str] = []
+
+    # ---- helpers ------------------------------------------------------------------------
+    def fail(self, problem: str) -> None:
+        self.problems.append(problem)
+
+    def raise_if_failed(self) -> None:
+        if self.problems:
+            raise FetImportError(self.source, self.problems)
+
+    def day_index(self, name: str | None, where: str) -> int | None:
+        if name in self.day_pos:
+            return self.day_pos[name]
+        self.fail(f"{where}: unknown day '{name}'")
+        return None
+
+    def hour_index(self, name: str | None, where: str) -> int | None:
+        if name in self.hour_pos:
+            return self.hour_pos[name]
+        self.fail(f"{where}: unknown hour '{name}'")
+        return None
+
+    def slots(self, element: ET.Element, tag: str, where: str) -> list[tuple[int, int]]:
+        """(day, hour) pairs, 0-based, of the ``tag`` children (Not_Available_Time, Break_Time)."""
+        out = []
+        for i, item in enumerate(element.findall(tag)):
+            day = self.day_index(_text(item, "Day"), f"{where}.{tag}[{i}].Day")
+            hour = self.hour_index(_text(item, "Hour"), f"{where}.{tag}[{i}].Hour")
+            if day is not None and hour is not None:
+                out.append((day, hour))
+        return out
+
+    # ---- calendar -----------------------------------------------------------------------
+    def read_calendar(self) -> None:
+        self.institution = _text(self.root, "Institution_Name") or Path(self.source).stem
+        self.day_names = [_text(d, "Name") for d in self.root.findall("Days_List/Day")]
+        self.hour_names = [_text(h, "Name") for h in self.root.findall("Hours_List/Hour")]
+        if not 1 <= len(self.day_names) <= 7:
+            self.fail(f"Days_List: {len(self.day_names)} days; the School holds 1–7 days")
+        if not 1 <= len(self.hour_names) <= MAX_HOURS:
+            self.fail(f"Hours_List: {len(self.hour_names)} hours; synthetic clock times fit 1–{MAX_HOURS} hours")
+        self.day_pos = {n: i for i, n in enumerate(self.day_names)}
+        self.hour_pos = {n: i for i, n in enumerate(self.hour_names)}
+        for what, names in (("Days_List", self.day_names), ("Hours_List", self.hour_names)):
+            for name, n in Counter(names).items():
+                if n > 1:
+                    self.fail(f"{what}: name '{name}' appears {n} times")
+        self.raise_if_failed()
+
+    # ---- subjects, teachers, rooms ------------------------------------------------------
+    def read_subjects(self) -> None:
+        self.subject_ids = _Ids("s")
+        self.subjects: dict[str, dict] = {}  # by FET name
+        for i, element in enumerate(self.root.findall("Subjects_List/Subject")):
+            name = _text(element, "Name")
+            if not name or name in self.subjects:
+                self.fail(f"Subjects_List.Subject[{i}].Name: {'empty' if not name else f'duplicate {name!r}'}")
+                continue
+            sid = self.subject_ids.make(name, _text(element, "Comments"))
+            self.subjects[name] = {"id": sid, "name": name, "category": subject_category(name)}
+
+    def read_teachers(self) -> None:
+        self.teacher_ids = _Ids("t")
+        self.teachers: dict[str, dict] = {}
+        for i, element in enumerate(self.root.findall("Teachers_List/Teacher")):
+            name = _text(element, "Name")
+            if not name or name in self.teachers:
+                self.fail(f"Teachers_List.Teacher[{i}].Name: {'empty' if not name else f'duplicate {name!r}'}")
+                continue
+            qualified = []
+            for q in element.findall("Qualified_Subjects/Qualified_Subject"):
+                if (q.text or "").strip() in self.subjects:
+                    qualified.append(self.subjects[(q.text or "").strip()]["id"])
+                else:
+                    self.fail(f"Teachers_List.Teacher[{i}] ({name}).Qualified_Subject: unknown subject '{q.text}'")
+            self.teachers[name] = {
+                "id": self.teacher_ids.make(name, _text(element, "Comments")),
+                "name": name,
+                "subjects": qualified,
+                "unavailable": set(),
+                "max_day": None,
+            }
+
+    def read_rooms(self) -> None:
+        self.room_ids = _Ids("r")
+        self.rooms: dict[str, dict] = {}
+        capacities = []
+        for i, element in enumerate(self.root.findall("Rooms_List/Room")):
+            name = _text(element, "Name")
+            if not name or name in self.rooms:
+                self.fail(f"Rooms_List.Room[{i}].Name: {'empty' if not name else f'duplicate {name!r}'}")
+                continue
+            self.rooms[name] = {"id": self.room_ids.make(name, _text(element, "Comments")), "name": name, "type": None}
+            capacities.append(_text(element, "Capacity"))
+            if _text(element, "Virtual").lower() == "true":
+                self.lossy.append(
+                    f"room '{name}' is virtual in FET (a set of real rooms); imported as an ordinary room"
+                )
+        if self.rooms:
+            self.lossy.append(
+                f"{len(self.rooms)} rooms: FET capacity (students, e.g. {capacities[0]}) → capacity 1 "
+                "(lessons at once, as FET places one activity per room); the student-count check is not kept"
+            )
+
+    # ---- students -------------------------------------------------------------------------
+    def read_students(self) -> None:
+        years = []
+        for i, y in enumerate(self.root.findall("Students_List/Year")):
+            groups = []
+            for g in y.findall("Group"):
+                subgroups = [(_text(s, "Name"), _text(s, "Comments")) for s in g.findall("Subgroup")]
+                groups.append((_text(g, "Name"), _text(g, "Comments"), _int(g, "Number_of_Students"), subgroups))
+            years.append((_text(y, "Name"), _text(y, "Comments"), _int(y, "Number_of_Students"), groups, i))
+        if not years:
+            self.fail("Students_List: no years")
+            self.raise_if_failed()
+        self.grades = self._grades([y[0] for y in years])
+        self.class_ids = _Ids("c")
+        self.classes: list[dict] = []
+        self.refs: dict[str, list[str]] = {}  # FET students set name → our group refs
+        self.grade_of_set: dict[str, int] = {}
+        group_years: dict[str, list[str]] = defaultdict(list)
+        subgroup_owner: dict[str, str] = {}  # subgroup name → first class id holding it
+        for (year_name, year_comments, year_pupils, groups, i), grade in zip(years, self.grades, strict=True):
+            where = f"Students_List.Year[{i}] ({year_name})"
+            if year_name in self.refs:
+                self.fail(f"{where}.Name: duplicate students set name '{year_name}'")
+                continue
+            names_in_year = Counter(s for g in groups for s, _ in g[3])
+            shared = sorted(s for s, n in names_in_year.items() if n > 1)
+            if not groups:
+                cid = self._add_class(year_name, year_comments, grade, year_pupils, [])
+                self.refs[year_name] = [cid]
+                self.lossy.append(f"year '{year_name}' has no groups: imported as one class")
+            elif shared:
+                # FET categories: each pupil set is a subgroup; a group is a list of them.
+                sections = list(dict.fromkeys(s for g in groups for s, _ in g[3] or [(g[0], "")]))
+                cid = self._add_class(year_name, year_comments, grade, year_pupils, sections)
+                self.refs[year_name] = [cid]
+                for g_name, _, _, subgroups in groups:
+                    group_years[g_name].append(year_name)
+                    members = [s for s, _ in subgroups] or [g_name]
+                    self.refs.setdefault(g_name, [f"{cid}:{s}" for s in members])
+                    for s in members:
+                        self.refs.setdefault(s, [f"{cid}:{s}"])
+                        self._note_shared_subgroup(s, cid, subgroup_owner)
+                self.lossy.append(
+                    f"year '{year_name}': subgroups shared between its groups ({', '.join(shared[:5])}…): "
+                    f"imported as one class with {len(sections)} sections; each FET group is a list of sections"
+                )
+            else:
+                class_refs = []
+                for g_name, g_comments, g_pupils, subgroups in groups:
+                    group_years[g_name].append(year_name)
+                    if g_name in self.refs:
+                        class_refs += [r.partition(":")[0] for r in self.refs[g_name]]
+                        continue
+                    sections = [_section_name(s, c) for s, c in subgroups]
+                    cid = self._add_class(g_name, g_comments, grade, g_pupils, sections)
+                    self.refs[g_name] = [cid]
+                    class_refs.append(cid)
+                    for (s, _), section in zip(subgroups, sections, strict=True):
+                        if s in self.refs and s not in (g_name, year_name):
+                            self._note_shared_subgroup(s, cid, subgroup_owner)
+                            continue
+                        self.refs[s] = [f"{cid}:{section}"]
+                        subgroup_owner.setdefault(s, cid)
+                self.refs[year_name] = list(dict.fromkeys(class_refs))
+            for ref_name in [year_name, *(g[0] for g in groups), *(s for g in groups for s, _ in g[3])]:
+                self.grade_of_set.setdefault(ref_name, grade)
+        for g_name, in_years in group_years.items():
+            if len(in_years) > 1:
+                self.lossy.append(
+                    f"group '{g_name}' belongs to years {', '.join(in_years)}: imported as one class of "
+                    f"the first year; the other years' lessons include it"
+                )
+
+    def _note_shared_subgroup(self, name: str, cid: str, owner: dict[str, str]) -> None:
+        first = owner.setdefault(name, cid)
+        if first != cid:
+            self.lossy.append(
+                f"subgroup '{name}' belongs to groups of different classes: lessons naming it cover "
+                f"class {first} only; clashes with the other class's lessons are not enforced"
+            )
+
+    def _grades(self, year_names: list[str]) -> list[int]:
+        parsed = [grade_from_name(n) for n in year_names]
+        if all(g is not None for g in parsed):
+            return parsed  # type: ignore[return-value]
+        grades = [min(i + 1, 9) for i in range(len(year_names))]
+        note = "years have no grade number in their names: graded 1, 2, … in file order"
+        if len(year_names) > 9:
+            note += f"; {len(year_names)} years > 9 grades, so years 9… share grade 9"
+        self.lossy.append(note)
+        return grades
+
+    def _add_class(self, name: str, comments: str, grade: int, pupils: int, sections: list[str]) -> str:
+        cid = self.class_ids.make(name, comments)
+        self.classes.append(
+            {
+                "id": cid,
+                "name": name,
+                "grade": grade,
+                "pupils": pupils if 1 <= pupils <= 80 else 40,
+                "sections": sections,
+            }
+        )
+        return cid
+
+    # ---- activities -----------------------------------------------------------------------
+    def read_activities(self) -> None:
+        self.activities: dict[int, _Activity] = {}
+        inactive = 0
+        stage_of_class = {c["id"]: stage_of_grade(c["grade"]) for c in self.classes}
+        for i, element in enumerate(self.root.findall("Activities_List/Activity")):
+            aid = _int(element, "Id", -1)
+            where = f"Activities_List.Activity[{i}] (Id {aid})"
+            if aid < 0 or aid in self.activities:
+                self.fail(f"{where}.Id: missing or duplicate id")
+                continue
+            if _text(element, "Active").lower() == "false":
+                inactive += 1
+                continue
+            teachers = [(t.text or "").strip() for t in element.findall("Teacher")]
+            students = [(s.text or "").strip() for s in element.findall("Students")]
+            subject = _text(element, "Subject")
+            for j, t in enumerate(teachers):
+                if t not in self.teachers:
+                    self.fail(f"{where}.Teacher[{j}]: unknown teacher '{t}'")
+            for j, s in enumerate(students):
+                if s not in self.refs:
+                    self.fail(f"{where}.Students[{j}]: unknown students set '{s}'")
+            if subject not in self.subjects:
+                self.fail(f"{where}.Subject: unknown subject '{subject}'")
+            duration = _int(element, "Duration", 1)
+            if self.problems:
+                continue
+            activity = _Activity(
+                id=aid,
+                group_id=_int(element, "Activity_Group_Id", 0) or aid,
+                teachers=teachers,
+                subject=subject,
+                students=students,
+                duration=duration,
+            )
+            activity.groups = _simplify(self, [ref for s in students for ref in self.refs[s]])
+            stages = {stage_of_class[g.partition(":")[0]] for g in activity.groups}
+            if not students:
+                self.dropped.append(f"activity {aid} ({subject}, {', '.join(teachers)}): no students; not imported")
+            elif not 1 <= duration <= 4:
+                self.dropped.append(f"activity {aid} ({subject}): duration {duration} outside 1–4; not imported")
+            elif duration > len(self.hour_names):
+                self.dropped.append(f"activity {aid} ({subject}): duration {duration} > hours per day; not imported")
+            elif len(stages) > 1:
+                self.dropped.append(
+                    f"activity {aid} ({subject}): students {', '.join(students)} mix primary and middle-school "
+                    "grades, which one lesson cannot; not imported"
+                )
+            else:
+                self.activities[aid] = activity
+        if inactive:
+            self.lossy.append(f"{inactive} inactive activities skipped (FET does not schedule them either)")
+
+    # ---- constraints ----------------------------------------------------------------------
+    def read_constraints(self) -> None:
+        self.breaks: set[tuple[int, int]] = set()
+        self.blocked: dict[str, set[tuple[int, int]]] = defaultdict(set)  # group ref → slots
+        self.room_type_of_subject: dict[str, str] = {}
+        self.type_rooms: dict[str, frozenset[str]] = {}
+        elements = [*self.root.findall("Time_Constraints_List/*"), *self.root.findall("Space_Constraints_List/*")]
+        # Subject room types first: activity room sets are compared with them.
+        elements.sort(key=lambda e: e.tag not in ("ConstraintSubjectPreferredRoom", "ConstraintSubjectPreferredRooms"))
+        for i, element in enumerate(elements):
+            fet_type = element.tag
+            weight = _float(element, "Weight_Percentage", 100.0)
+            where = f"{fet_type}[{i}]"
+            if _text(element, "Active").lower() == "false":
+                self.outcomes.add(fet_type, "inactive", weight)
+                continue
+            if fet_type in IMPLICIT:
+                outcome, note = ("mapped", IMPLICIT[fet_type]) if weight >= 100 else ("soft_not_represented", "")
+                self.outcomes.add(fet_type, outcome, weight, note)  # type: ignore[arg-type]
+                continue
+            if weight < 100:
+                if fet_type in SOFT_APPROXIMATIONS:
+                    self.outcomes.add(fet_type, "approximated", weight, SOFT_APPROXIMATIONS[fet_type])
+                else:
+                    self.outcomes.add(fet_type, "soft_not_represented", weight)
+                continue
+            handler = getattr(self, f"_c_{fet_type}", None)
+            if handler is None:
+                if fet_type in SOFT_APPROXIMATIONS:
+                    note = f"hard in FET; only {SOFT_APPROXIMATIONS[fet_type]}"
+                    self.outcomes.add(fet_type, "approximated", weight, note)
+                else:
+                    self.outcomes.add(fet_type, "not_represented", weight)
+                continue
+            outcome, note = handler(element, where)
+            self.outcomes.add(fet_type, outcome, weight, note)
+
+    def _c_ConstraintBreakTimes(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        self.breaks |= set(self.slots(element, "Break_Time", where))
+        return "mapped", "hour on every day → removed period (lunch block); other slots → placeholder lessons"
+
+    def _c_ConstraintTeacherNotAvailableTimes(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        teacher = self._teacher(element, "Teacher", where)
+        if teacher:
+            teacher["unavailable"] |= set(self.slots(element, "Not_Available_Time", where))
+        return "mapped", "teacher.unavailable"
+
+    def _c_ConstraintTeacherMaxHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        teacher = self._teacher(element, "Teacher_Name", where)
+        if teacher:
+            limit = _int(element, "Maximum_Hours_Daily", 0)
+            teacher["max_day"] = min(limit, teacher["max_day"] if teacher["max_day"] is not None else limit)
+        return "mapped", "teacher.max_lessons_per_day"
+
+    def _c_ConstraintTeachersMaxHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        limit = _int(element, "Maximum_Hours_Daily", 0)
+        for teacher in self.teachers.values():
+            teacher["max_day"] = min(limit, teacher["max_day"] if teacher["max_day"] is not None else limit)
+        return "mapped", "max_lessons_per_day of every teacher"
+
+    def _c_ConstraintStudentsSetNotAvailableTimes(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        students = _text(element, "Students")
+        if students not in self.refs:
+            self.fail(f"{where}.Students: unknown students set '{students}'")
+            return "mapped", ""
+        slots = self.slots(element, "Not_Available_Time", where)
+        for ref in self.refs[students]:
+            self.blocked[ref] |= set(slots)
+        return "approximated", f"pinned placeholder lessons (subject {BLOCKED_SUBJECT}) occupy the slots"
+
+    def _c_ConstraintActivityPreferredStartingTime(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        activity = self._activity(element, where)
+        day_name, hour_name = _text(element, "Preferred_Day"), _text(element, "Preferred_Hour")
+        if not day_name or not hour_name:
+            return "not_represented", "only a day or only an hour is given; the School pins whole slots"
+        day = self.day_index(day_name, f"{where}.Preferred_Day")
+        hour = self.hour_index(hour_name, f"{where}.Preferred_Hour")
+        if activity is not None and day is not None and hour is not None:
+            activity.pinned = (day, hour)
+        return "mapped", "lesson.pinned (locked or not: at 100% the start is fixed either way)"
+
+    def _c_ConstraintActivityPreferredRoom(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        activity = self._activity(element, where)
+        room = self._room(_text(element, "Room"), f"{where}.Room")
+        if activity is not None and room is not None:
+            activity.room = room["id"]
+        return "mapped", "lesson.room"
+
+    def _c_ConstraintActivityPreferredRooms(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        activity = self._activity(element, where)
+        rooms = [
+            self._room((r.text or "").strip(), f"{where}.Preferred_Room") for r in element.findall("Preferred_Room")
+        ]
+        ids = frozenset(r["id"] for r in rooms if r)
+        if activity is None or not ids:
+            return "mapped", ""
+        if len(ids) == 1:
+            activity.room = next(iter(ids))
+            return "mapped", "one room → lesson.room"
+        subject_type = self.room_type_of_subject.get(self.subjects[activity.subject]["id"])
+        if subject_type and self.type_rooms[subject_type] == ids:
+            return "mapped", "same rooms as the subject's room type"
+        return "not_represented", "a room set other than the subject's room type: the School has no per-lesson set"
+
+    def _c_ConstraintSubjectPreferredRoom(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._subject_rooms(element, [_text(element, "Room")], where)
+
+    def _c_ConstraintSubjectPreferredRooms(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._subject_rooms(element, [(r.text or "").strip() for r in element.findall("Preferred_Room")], where)
+
+    def _subject_rooms(self, element: ET.Element, room_names: list[str], where: str) -> tuple[Outcome, str]:
+        subject_name = _text(element, "Subject")
+        if subject_name not in self.subjects:
+            self.fail(f"{where}.Subject: unknown subject '{subject_name}'")
+            return "mapped", ""
+        rooms = [self._room(n, f"{where}.Room") for n in room_names]
+        if not all(rooms):
+            return "mapped", ""
+        sid = self.subjects[subject_name]["id"]
+        ids = frozenset(r["id"] for r in rooms if r)
+        type_name = next((name for name, members in self.type_rooms.items() if members == ids), None)
+        if type_name is None:
+            typed = [r for r in rooms if r and r["type"]]
+            if typed or sid in self.room_type_of_subject:
+                return "not_represented", "a room may have one type only: the rooms overlap another subject's rooms"
+            type_name = f"fet-{sid}"
+            self.type_rooms[type_name] = ids
+            for room in rooms:
+                room["type"] = type_name  # type: ignore[index]
+        if self.room_type_of_subject.get(sid, type_name) != type_name:
+            return "not_represented", "the subject already has another room set"
+        self.room_type_of_subject[sid] = type_name
+        return "mapped", "subject.room_type (a type per room set)"
+
+    def _teacher(self, element: ET.Element, tag: str, where: str) -> dict | None:
+        name = _text(element, tag)
+        if name not in self.teachers:
+            self.fail(f"{where}.{tag}: unknown teacher '{name}'")
+            return None
+        return self.teachers[name]
+
+    def _room(self, name: str, where: str) -> dict | None:
+        if name not in self.rooms:
+            self.fail(f"{where}: unknown room '{name}'")
+            return None
+        return self.rooms[name]
+
+    def _activity(self, element: ET.Element, where: str) -> _Activity | None:
+        aid = _int(element, "Activity_Id", -1)
+        if aid not in self.activities:
+            if not any(f"activity {aid} " in d for d in self.dropped):
+                self.lossy.append(f"{where}: activity {aid} is inactive or not imported; constraint has no effect")
+            return None
+        return self.activities[aid]
+
+    # ---- build ----------------------------------------------------------------------------
+    def build(self) -> dict:
+        n_days, n_hours = len(self.day_names), len(self.hour_names)
+        removed = sorted(h for h in range(n_hours) if all((d, h) in self.breaks for d in range(n_days)))
+        kept = [h for h in range(n_hours) if h not in removed]
+        if not kept:
+            self.fail("ConstraintBreakTimes: every hour is a break")
+            self.raise_if_failed()
+        period_of = {h: i + 1 for i, h in enumerate(kept)}
+        periods = [{"index": period_of[h], "start": period_clock(h)[0], "end": period_clock(h)[1]} for h in kept]
+        blocks = [
+            {"name": self.hour_names[h], "kind": "lunch", "start": period_clock(h)[0], "end": period_clock(h)[1]}
+            for h in removed
+            if kept[0] < h < kept[-1]
+        ]
+        if removed:
+            self.lossy.append(
+                f"break hours on every day ({', '.join(self.hour_names[h] for h in removed)}) removed from the "
+                "bell schedule; those between lessons became lunch blocks so no lesson spans them"
+            )
+        n_periods = len(kept)
+
+        def slot(day: int, hour: int) -> dict | None:
+            return {"day": day + 1, "period": period_of[hour]} if hour in period_of else None
+
+        # Lessons: split activities of one group with the same shape form one lesson.
+        shapes: dict[tuple, list[_Activity]] = defaultdict(list)
+        for a in self.activities.values():
+            key = (a.group_id, a.duration, a.room, tuple(a.teachers), a.subject, tuple(a.groups))
+            shapes[key].append(a)
+        lessons = []
+        per_group = Counter(key[0] for key in shapes)
+        seen_in_group: Counter[int] = Counter()
+        for key, members in shapes.items():
+            group_id, duration, room = key[0], key[1], key[2]
+            seen_in_group[group_id] += 1
+            base = f"fet{group_id}" + (f"-{seen_in_group[group_id]}" if per_group[group_id] > 1 else "")
+            first = members[0]
+            for chunk_no, start in enumerate(range(0, len(members), 20)):
+                chunk = members[start : start + 20]
+                pinned = []
+                for a in chunk:
+                    if a.pinned is None:
+                        continue
+                    if a.pinned[1] not in period_of or a.pinned[1] + duration - 1 >= n_hours:
+                        self.fail(f"activity {a.id}: pinned at a break hour or past the end of the day")
+                        continue
+                    pinned.append(slot(*a.pinned))
+                lessons.append(
+                    {
+                        "id": base + (f"-{chunk_no + 1}" if len(members) > 20 else ""),
+                        "subject": self.subjects[first.subject]["id"],
+                        "teachers": [self.teachers[t]["id"] for t in first.teachers],
+                        "groups": first.groups,
+                        "duration": duration,
+                        "count": len(chunk),
+                        "room": room,
+                        "pinned": pinned,
+                    }
+                )
+        # Teachers teach what the activities say, whatever FET's qualified subjects list.
+        for lesson in lessons:
+            for tid in lesson["teachers"]:
+                teacher = next(t for t in self.teachers.values() if t["id"] == tid)
+                if lesson["subject"] not in teacher["subjects"]:
+                    teacher["subjects"].append(lesson["subject"])
+        teachers = []
+        for t in self.teachers.values():
+            max_day = min(12, n_periods) if t["max_day"] is None else min(12, t["max_day"])
+            teachers.append(
+                {
+                    "id": t["id"],
+                    "name": t["name"],
+                    "subjects": t["subjects"],
+                    "max_lessons_per_week": min(40, n_days * n_periods),
+                    "max_lessons_per_day": max_day,
+                    "unavailable": [s for d, h in sorted(t["unavailable"]) if (s := slot(d, h))],
+                }
+            )
+        lessons += self._placeholder_lessons(removed, slot)
+        subjects = [
+            {**s, "max_per_day": min(8, n_periods), "room_type": self.room_type_of_subject.get(s["id"])}
+            for s in self.subjects.values()
+        ]
+        if any(lesson["subject"] == BLOCKED_SUBJECT for lesson in lessons) and not any(
+            s["id"] == BLOCKED_SUBJECT for s in subjects
+        ):
+            subjects.append(
+                {"id": BLOCKED_SUBJECT, "name": "不排课（FET 不可用时段）", "category": "other", "max_per_day": 8}
+            )
+        if n_periods > 8:
+            self.lossy.append(f"{n_periods} periods a day: each subject capped at 8 periods a day (FET: no cap)")
+        rooms = [{"id": r["id"], "name": r["name"], "type": r["type"] or "classroom"} for r in self.rooms.values()]
+        stages = sorted({stage_of_grade(c["grade"]) for c in self.classes})
+        overrides = self._policy_overrides(lessons, stages, n_periods)
+        return {
+            "id": re.sub(r"[^A-Za-z0-9_.\-]+", "-", Path(self.source).stem).strip("-") or "fet",
+            "name": self.institution,
+            "days": self.day_names,
+            "bell_schedules": [
+                {"stage": stage, "name": "FET hours (synthetic clock times)", "periods": periods, "blocks": blocks}
+                for stage in stages
+            ],
+            "policy": {"preset": "national-2022", "overrides": overrides},
+            "subjects": subjects,
+            "teachers": teachers,
+            "rooms": rooms,
+            "classes": self.classes,
+            "lessons": lessons,
+        }
+
+    def _placeholder_lessons(self, removed: list[int], slot) -> list[dict]:
+        """Pinned 不排课 lessons for break slots on some days and students-set not-available slots."""
+        n_days, n_hours = len(self.day_names), len(self.hour_names)
+        partial_breaks = {(d, h) for d, h in self.breaks if h not in removed}
+        by_atom: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        class_by_id = {c["id"]: c for c in self.classes}
+        atoms_of = {c["id"]: [f"{c['id']}:{s}" for s in c["sections"]] or [c["id"]] for c in self.classes}
+        for atoms in atoms_of.values():
+            for atom in atoms:
+                by_atom[atom] |= partial_breaks
+        for ref, slots in self.blocked.items():
+            for atom in atoms_of.get(ref, [ref]):
+                by_atom[atom] |= {s for s in slots if s[1] not in removed}
+        lessons = []
+        for cid, atoms in atoms_of.items():
+            whole = set.intersection(*(by_atom[a] for a in atoms))
+            targets = [(cid, whole)] + [(a, by_atom[a] - whole) for a in atoms if a != cid]
+            for group, slots in targets:
+                ordered = sorted(s for s in slots if 0 <= s[0] < n_days and 0 <= s[1] < n_hours)
+                for start in range(0, len(ordered), 20):
+                    chunk = ordered[start : start + 20]
+                    lessons.append(
+                        {
+                            "id": f"{BLOCKED_SUBJECT}.{group}.{start // 20 + 1}",
+                            "subject": BLOCKED_SUBJECT,
+                            "groups": [group],
+                            "count": len(chunk),
+                            "pinned": [slot(d, h) for d, h in chunk],
+                        }
+                    )
+        if lessons:
+            self.lossy.append(
+                f"{sum(x['count'] for x in lessons)} blocked student slots (break slots on some days, students "
+                f"sets not available) became {len(lessons)} pinned placeholder lessons of subject "
+                f"'{BLOCKED_SUBJECT}' in {len({class_by_id[x['groups'][0].partition(':')[0]]['id'] for x in lessons})} "
+                "classes; they appear in the timetable as 不排课"
+            )
+        return lessons
+
+    def _policy_overrides(self, lessons: list[dict], stages: list[str], n_periods: int) -> dict:
+        """Make the imported school consistent: its weekly plans and day-shape limits are the file's."""
+        taught: dict[str, Counter[str]] = defaultdict(Counter)
+        atoms_of = {c["id"]: [f"{c['id']}:{s}" for s in c["sections"]] or [c["id"]] for c in self.classes}
+        for lesson in lessons:
+            if lesson["subject"] == BLOCKED_SUBJECT:
+                continue
+            covered = {a for g in lesson["groups"] for a in atoms_of.get(g, [g])}
+            for atom in covered:
+                taught[atom][lesson["subject"]] += lesson["duration"] * lesson["count"]
+        overrides: dict = {}
+        names = {s["id"]: s["name"] for s in self.subjects.values()}
+        for grade in sorted({c["grade"] for c in self.classes}):
+            atoms = [a for c in self.classes if c["grade"] == grade for a in atoms_of[c["id"]]]
+            subjects = sorted({s for a in atoms for s in taught[a]})
+            plan = {}
+            for sid in subjects:
+                totals = {taught[a][sid] for a in atoms}
+                if len(totals) == 1:
+                    plan[sid] = totals.pop()
+                else:
+                    self.lossy.append(
+                        f"grade {grade}: {names.get(sid, sid)} has {'/'.join(map(str, sorted(totals)))} periods in "
+                        "different pupil sets; left out of the weekly plan (each lesson's count still holds)"
+                    )
+            overrides[f"weekly_lessons.{grade}"] = plan
+        overrides["daily_activity_minutes"] = 0
+        overrides["max_pe_per_day"] = min(4, n_periods)
+        for stage in stages:
+            overrides[f"stages.{stage}.lesson_minutes"] = PERIOD_MINUTES
+            overrides[f"stages.{stage}.earliest_start"] = clock(FIRST_START)
+            overrides[f"stages.{stage}.max_lessons_per_day"] = min(12, n_periods)
+            overrides[f"stages.{stage}.max_daily_study_minutes"] = min(600, max(60, n_periods * PERIOD_MINUTES))
+        if n_periods > 12:
+            self.lossy.append(f"{n_periods} periods a day: pupils and teachers capped at 12 a day")
+        self.lossy.append(
+            "policy overrides: weekly plans are the file's; daily activity rule off (FET has none); "
+            "stage limits widened to the synthetic day (start 08:00, 45-minute lessons, all periods usable)"
+        )
+        return overrides
+
+    def report(self, school: School) -> ImportReport:
+        lessons = [lesson for lesson in school.lessons if lesson.subject != BLOCKED_SUBJECT]
+        return ImportReport(
+            source=self.source,
+            counts={
+                "days": len(school.days),
+                "periods": len(school.bell_schedules[0].periods),
+                "subjects": len(self.subjects),
+                "teachers": len(school.teachers),
+                "classes": len(school.classes),
+                "sections": sum(len(c.sections) for c in school.classes),
+                "rooms": len(school.rooms),
+                "activities": len(self.activities),
+                "lessons": len(lessons),
+                "placeholder lessons": len(school.lessons) - len(lessons),
+            },
+            constraints=self.outcomes.as_list(),
+            lossy=self.lossy,
+            dropped=self.dropped,
+        )
+
+
+def import_fet(path: str | Path) -> tuple[School, ImportReport]:
+    """Read a FET ``.fet`` file into a validated School and a report of what was and was not mapped."""
+    path = Path(path)
+    source = str(path)
+    if not path.exists():
+        raise FetImportError(source, ["file not found"])
+    try:
+        root = ET.fromstring(path.read_bytes())
+    except ET.ParseError as exc:
+        raise FetImportError(source, [f"not valid XML: {exc}"]) from None
+    if root.tag != "fet":
+        raise FetImportError(source, [f"root element is <{root.tag}>, expected <fet>"])
+    reader = _Reader(root, source)
+    reader.read_calendar()
+    reader.read_subjects()
+    reader.read_teachers()
+    reader.read_rooms()
+    reader.read_students()
+    reader.raise_if_failed()
+    reader.read_activities()
+    reader.raise_if_failed()
+    reader.read_constraints()
+    reader.raise_if_failed()
+    data = reader.build()
+    reader.raise_if_failed()
+    try:
+        school = School.model_validate(data)
+    except ValidationError as exc:
+        raise FetImportError(source, validation_problems(exc)) from None
+    return school, reader.report(school)
+
+
+def _simplify(reader: _Reader, refs: list[str]) -> list[str]:
+    """Unique group refs; all sections of a class → the class; a section of a listed class is dropped."""
+    refs = list(dict.fromkeys(refs))
+    sections = {c["id"]: c["sections"] for c in reader.classes}
+    whole = {r for r in refs if ":" not in r}
+    for cid, names in sections.items():
+        if names and cid not in whole and all(f"{cid}:{s}" in refs for s in names):
+            whole.add(cid)
+    out = []
+    for r in refs:
+        cid = r.partition(":")[0]
+        target = cid if cid in whole else r
+        if target not in out:
+            out.append(target)
+    return out
+
+
+def _section_name(name: str, comments: str) -> str:
+    m = ID_COMMENT.search(comments or "")
+    return m.group(1) if m else name
+
+
+def _text(element: ET.Element, tag: str) -> str:
+    found = element.find(tag)
+    return (found.text or "").strip() if found is not None else ""
+
+
+def _int(element: ET.Element, tag: str, default: int = 0) -> int:
+    try:
+        return int(_text(element, tag))
+    except ValueError:
+        return default
+
+
+def _float(element: ET.Element, tag: str, default: float) -> float:
+    try:
+        return float(_text(element, tag))
+    except ValueError:
+        return default
