@@ -365,7 +365,7 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
         )
     if any(b.kind != "lunch" for s in school.bell_schedules for b in s.blocks):
         not_expressed.append("non-lunch daily blocks (大课间, 眼保健操…) are not in FET's hour grid")
-    if school.after_school is not None:
+    if getattr(school, "after_school", None) is not None:
         not_expressed.append(
             "after_school (课后服务 windows, clubs, pupils' choices and duties) — not in the file; "
             "FET timetables the lessons only"
