@@ -141,6 +141,19 @@ def cmd_export_fet(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+EXAMPLE_SCHOOL = Path(__file__).resolve().parent.parent / "instances" / "tiny-3.json"
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """A workbook a school fills in: one sheet per table, field help in Chinese, example rows."""
+    from scheduler.excel_io import write_school_workbook
+
+    write_school_workbook(load_school(args.example), args.out)
+    print(f"已写出模板：{args.out}（每张表第1行为字段名、第2行为中文说明，其下为示例数据，可直接改写）")
+    print(f"填好后：python -m scheduler solve {args.out}")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scheduler", description="中小学排课与课后服务优化")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -170,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("school", help="学校数据（.json 或 .xlsx）")
     p.add_argument("--out", required=True, help=".fet 输出路径")
     p.set_defaults(run=cmd_export_fet)
+    p = sub.add_parser("template", help="写出学校数据的 Excel 模板（含说明和示例行）")
+    p.add_argument("--out", default="school.xlsx")
+    p.add_argument("--example", default=str(EXAMPLE_SCHOOL), help="示例数据取自的学校")
+    p.set_defaults(run=cmd_template)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -68,3 +68,14 @@ def test_impossible_school_exits_3_with_the_reason(tmp_path):
     assert done.returncode == 3
     assert "超过每周上限 2 节" in done.stdout
     assert (tmp_path / "o" / "explanation.json").exists()
+
+
+def test_template_round_trips_through_the_excel_loader(tmp_path):
+    book = tmp_path / "school.xlsx"
+    done = run("template", "--out", str(book))
+    assert done.returncode == 0, done.stderr
+    sheets = openpyxl.load_workbook(book).sheetnames
+    assert {"teachers", "classes", "assignments", "bell_periods"} <= set(sheets)
+    out = tmp_path / "o"
+    solved = run("solve", str(book), "--time-limit", "10", "--out", str(out), "--quiet")
+    assert solved.returncode == 0, solved.stdout + solved.stderr
