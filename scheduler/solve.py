@@ -124,7 +124,7 @@ def solve(
     if stop is not None:
         threading.Thread(target=_stop_when, args=(stop, done, solvers), daemon=True).start()
     first_status = None
-    if options.hint is None and options.feasibility_first:
+    if options.hint is None and options.feasibility_first and not (stop is not None and stop.is_set()):
         first_status = _feasibility_phase(built, options, started, watcher, solvers, progress)
     solver = _solver(options, max(0.1, options.time_limit - (time.perf_counter() - started)))
     solvers.append(solver)
@@ -199,11 +199,11 @@ def _feasibility_phase(
 
 
 def _stop_when(stop: threading.Event, done: threading.Event, solvers: list) -> None:
-    while not done.is_set():
-        if stop.wait(0.2):
+    """Once ``stop`` is set, keep stopping every solver (also one started later) until done."""
+    while not done.wait(0.1):
+        if stop.is_set():
             for solver in list(solvers):
                 solver.stop_search()
-            return
 
 
 def _add_hints(built, hint: Solution) -> None:
