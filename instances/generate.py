@@ -130,6 +130,7 @@ class Builder:
     assignments: list[dict] = field(default_factory=list)
     lessons: list[dict] = field(default_factory=list)
     meetings: list[dict] = field(default_factory=list)
+    after_school: dict[str, Any] | None = None
     load: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     taught: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
@@ -241,6 +242,9 @@ class Builder:
         subjects = [{"id": sid, **SUBJECTS[sid]} for sid in order if sid in used]
         teachers = []
         for teacher in self.teachers:
+            if teacher.get("outside_staff"):
+                teachers.append(teacher)
+                continue
             load = self.load[teacher["id"]]
             teachers.append(
                 {
@@ -268,8 +272,181 @@ class Builder:
             "weights": Weights().model_dump(),
             "flexible": FlexibleHours.model_validate(FLEXIBLE).model_dump(),
         }
+        if self.after_school is not None:
+            data["after_school"] = self.after_school
         School.model_validate(data)  # fail here, not in the user's hands
         return data
+
+
+# ---- after-school "5+2" -----------------------------------------------------------------------
+# Service windows per stage (双减: ≥ 2 h, ending no earlier than 17:30; session 1 holds the homework:
+# 60 min for grades 3–6, 90 min in middle school).
+PRIMARY_WINDOW = {"start": "16:00", "session1_end": "17:00", "session2_start": "17:10", "end": "18:00"}
+PRIMARY_WINDOW_AFTER_ACTIVITY = {"start": "16:30", "session1_end": "17:30", "session2_start": "17:40", "end": "18:30"}
+MIDDLE_WINDOW = {"start": "17:10", "session1_end": "18:40", "session2_start": "18:40", "end": "19:10"}
+WORK_END = "17:30"
+PARTICIPATION = 0.9  # share of pupils who stay for session 2 on at least one day
+CLUB_SEATS = 1.3  # club places = 1.3 × participating pupils of the grades it serves
+
+# Clubs: (id, name, category, room type, grades, days a week, base size, popularity, instructors).
+# Instructors: a pool of school teachers by subject, or "out:<key>" for one outside instructor.
+PRIMARY_CLUBS = [
+    ("football", "足球", "sports", "playground", range(3, 7), 2, 30, 10, "pe"),
+    ("basketball", "篮球", "sports", "playground", range(3, 7), 2, 30, 8, "pe"),
+    ("rope", "跳绳", "sports", "playground", range(1, 7), 2, 35, 6, "pe"),
+    ("games", "健体游戏", "sports", "playground", range(1, 3), 2, 35, 7, "pe"),
+    ("athletics", "田径", "sports", "playground", range(4, 7), 1, 25, 3, "pe"),
+    ("wushu", "武术", "sports", "playground", range(1, 7), 1, 30, 5, "out:wushu"),
+    ("pingpong", "乒乓球", "sports", "playground", range(2, 7), 1, 25, 6, "out:pingpong"),
+    ("dance", "舞蹈", "arts", "dance", range(1, 5), 2, 25, 7, "music"),
+    ("choir", "合唱", "arts", "music", range(2, 7), 2, 40, 4, "music"),
+    ("folk", "民乐", "arts", "music", range(3, 7), 1, 20, 2, "out:folk"),
+    ("painting", "绘画", "arts", "art", range(1, 7), 1, 30, 8, "art"),
+    ("calligraphy", "书法", "arts", "calligraphy", range(3, 7), 1, 30, 4, "art"),
+    ("papercut", "剪纸", "arts", "art", range(1, 4), 1, 25, 3, "art"),
+    ("science", "科技小制作", "science", "science", range(3, 7), 1, 25, 6, "math"),
+    ("coding", "编程", "science", "computer", range(4, 7), 1, 25, 9, "it"),
+    ("robot", "机器人", "science", "computer", range(4, 7), 1, 20, 7, "out:robot"),
+    ("go", "围棋", "chess", "chess", range(2, 7), 1, 25, 4, "out:go"),
+    ("chess", "国际象棋", "chess", "chess", range(1, 7), 1, 25, 3, "math"),
+    ("abacus", "珠心算", "science", "chess", range(1, 4), 1, 25, 2, "math"),
+    ("reading", "阅读", "reading", "library", range(1, 7), 2, 40, 4, "chinese"),
+    ("picturebook", "绘本阅读", "reading", "library", range(1, 3), 1, 30, 3, "chinese"),
+    ("drama", "英语戏剧", "arts", "dance", range(3, 7), 1, 25, 3, "english"),
+    ("garden", "种植", "labour", "labour", range(1, 7), 1, 25, 2, "out:garden"),
+    ("handcraft", "手工", "labour", "labour", range(1, 5), 1, 25, 4, "chinese"),
+    ("storytelling", "故事会", "reading", "library", range(1, 4), 1, 30, 3, "chinese"),
+    ("badminton", "羽毛球", "sports", "playground", range(3, 7), 1, 25, 5, "pe"),
+    ("clay", "陶艺", "arts", "art", range(2, 7), 1, 25, 4, "art"),
+    ("astronomy", "天文", "science", "science", range(4, 7), 1, 25, 3, "math"),
+    ("debate", "小主持人", "reading", "library", range(3, 7), 1, 25, 2, "english"),
+    ("volleyball", "软式排球", "sports", "playground", range(4, 7), 1, 25, 3, "pe"),
+]
+MIDDLE_CLUBS = [
+    ("m-basketball", "篮球（初中）", "sports", "playground", range(7, 10), 2, 30, 9, "pe"),
+    ("m-football", "足球（初中）", "sports", "playground", range(7, 10), 1, 30, 7, "pe"),
+    ("m-coding", "编程（初中）", "science", "computer", range(7, 10), 1, 25, 6, "it"),
+    ("m-choir", "合唱（初中）", "arts", "music", range(7, 10), 1, 30, 3, "music"),
+    ("m-literature", "文学社", "reading", "library", range(7, 10), 2, 30, 4, "chinese"),
+    ("m-maker", "科创社", "science", "science", range(7, 10), 1, 25, 5, "physics"),
+]
+# Outside instructors (校外专业人员/志愿者) and the days they can come.
+OUTSIDE = {
+    "wushu": ("武术教练", [2, 4]),
+    "pingpong": ("乒乓球教练", [1, 3, 5]),
+    "folk": ("民乐老师", [2]),
+    "robot": ("机器人工程师", [4]),
+    "go": ("围棋老师", [1, 3]),
+    "garden": ("家长志愿者", [5]),
+}
+CLUB_ROOMS = {
+    "dance": ("舞蹈室", 1),
+    "calligraphy": ("书法教室", 1),
+    "science": ("科技活动室", 1),
+    "chess": ("棋类活动室", 1),
+    "library": ("阅览室", 2),
+    "labour": ("劳动实践室", 1),
+}
+
+
+def add_after_school(b: Builder, windows: dict[str, dict], n_clubs: int, middle: bool = False) -> None:
+    """Realistic 5+2 data: club rooms, outside instructors, clubs, and pupils with ranked choices."""
+    rng = random.Random(b.seed + 5)
+    for room_type, (name, capacity) in CLUB_ROOMS.items():
+        b.rooms.append({"id": f"r-{room_type}", "name": name, "type": room_type, "capacity": capacity})
+    table = PRIMARY_CLUBS[:n_clubs] + (MIDDLE_CLUBS if middle else [])
+    outside: dict[str, str] = {}
+    for key, (title, days) in OUTSIDE.items():
+        if any(club[-1] == f"out:{key}" for club in table):
+            teacher_id = f"x{len(outside) + 1:02d}"
+            surname = SURNAMES[(b.seed + 7 * len(outside)) % len(SURNAMES)]
+            outside[key] = teacher_id
+            b.teachers.append(
+                {
+                    "id": teacher_id,
+                    "name": f"{surname}{title}",
+                    "max_lessons_per_week": 0,
+                    "max_lessons_per_day": 0,
+                    "outside_staff": True,
+                    "after_school_days": days,
+                }
+            )
+    homerooms = [b.assignments[i]["teachers"][0] for i, a in enumerate(b.assignments) if a["subject"] == "chinese"]
+    pools: dict[str, list[str]] = defaultdict(list)
+    for teacher in b.teachers:
+        for subject in sorted(b.taught[teacher["id"]]):
+            pools[subject].append(teacher["id"])
+    pools["chinese"] = list(dict.fromkeys(homerooms))
+    grades_of = defaultdict(int)
+    for c in b.classes:
+        grades_of[c["grade"]] += c["pupils"]
+    seats_base = defaultdict(int)
+    for *_, grades, _days, size, _, _ in table:
+        for g in grades:
+            seats_base[g] += size / len(grades)
+    clubs = []
+    for i, (club_id, name, category, room_type, grades, days, size, _, who) in enumerate(table):
+        # scale the size so that the clubs of these grades seat CLUB_SEATS × their participants
+        scale = sum(grades_of[g] * PARTICIPATION * CLUB_SEATS / seats_base[g] for g in grades) / len(grades)
+        max_size = max(size, round(size * scale))
+        if who.startswith("out:"):
+            instructors = [outside[who[4:]]]
+        else:
+            pool = [
+                t
+                for t in pools[who]
+                if any(b.grade_of(a["class_id"]) in grades for a in b.assignments if t in a["teachers"])
+            ]
+            pool = pool or pools[who]
+            start = (3 * i) % len(pool)
+            instructors = list(dict.fromkeys(pool[(start + k) % len(pool)] for k in range(3)))
+        clubs.append(
+            {
+                "id": club_id,
+                "name": name,
+                "category": category,
+                "grades": list(grades),
+                "min_size": 8,
+                "max_size": max_size,
+                "days_per_week": days,
+                "room_type": room_type,
+                "physical_activity": category == "sports",
+                "instructors": instructors,
+            }
+        )
+    popularity = {club[0]: club[7] for club in table}
+    pupils = []
+    n_days = len(DEFAULT_DAYS)
+    for c in b.classes:
+        eligible = [club for club in clubs if c["grade"] in club["grades"]]
+        for n in range(1, c["pupils"] + 1):
+            if rng.random() < PARTICIPATION:
+                if rng.random() < 0.7:
+                    until = [2] * n_days
+                else:
+                    until = [2 if rng.random() < 0.7 else 1 for _ in range(n_days)]
+                    until[rng.randrange(n_days)] = 2
+                k = min(len(eligible), 3 if c["grade"] <= 2 else 4)
+                pool = list(eligible)
+                choices = []
+                for _ in range(k):
+                    weights = [popularity[club["id"]] for club in pool]
+                    pick = rng.choices(range(len(pool)), weights=weights)[0]
+                    choices.append(pool.pop(pick)["id"])
+            else:
+                until = [1 if rng.random() < 0.3 else 0 for _ in range(n_days)]
+                choices = []
+            pupils.append({"id": f"{c['id']}-{n:02d}", "class_id": c["id"], "until": until, "choices": choices})
+    b.after_school = {
+        "days": None,
+        "work_end": WORK_END,
+        "windows": [{"stage": stage, **window} for stage, window in windows.items()],
+        "max_duties_per_week": 3,
+        "supervisors": "class",
+        "clubs": clubs,
+        "pupils": pupils,
+        "participation": [],
+    }
 
 
 def activity_overrides(grades: range) -> dict[str, Any]:
@@ -345,6 +522,8 @@ def primary_school(
     chinese_4_6 = [t for g in (4, 5, 6) for t in staff[g]["chinese"]]
     b.meeting("m-math", "数学组教研", maths_1_3, 3, "14:20", "15:50")
     b.meeting("m-chinese", "语文组集体备课", chinese_4_6, 4, "13:30", "15:00")
+    window = PRIMARY_WINDOW_AFTER_ACTIVITY if activity_block else PRIMARY_WINDOW
+    add_after_school(b, {"primary": window}, n_clubs=24 if per_grade <= 4 else 30)
     return b.school(school_id, name, [primary_schedule(activity_block)])
 
 
@@ -440,6 +619,7 @@ def nine_year_school() -> dict:
         "14:25",
         "16:05",
     )
+    add_after_school(b, {"primary": PRIMARY_WINDOW, "middle": MIDDLE_WINDOW}, n_clubs=22, middle=True)
     return b.school("nine-year-36", "滨江九年一贯制学校", [primary_schedule(activity_block=False), middle_schedule()])
 
 

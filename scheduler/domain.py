@@ -118,7 +118,8 @@ class Teacher(Record):
     max_lessons_per_week: int = Field(18, ge=0, le=40)
     max_lessons_per_day: int = Field(5, ge=0, le=12)
     unavailable: list[Slot] = []
-    outside_staff: bool = False
+    outside_staff: bool = False  # 校外专业人员/志愿者: after-school only, no flexible-hours rule
+    after_school_days: list[int] | None = None  # days the teacher can take after-school work; None: every day
 
 
 class Slot(Record):
@@ -202,6 +203,7 @@ class Weights(Record):
     same_subject_in_a_row: int = Field(2, ge=0, le=1000)
     teacher_daily_overload: int = Field(1, ge=0, le=1000)
     flexible_day_shortfall: int = Field(5, ge=0, le=1000)
+    after_school_duty_excess: int = Field(2, ge=0, le=1000)
 
 
 class FlexibleHours(Record):
@@ -212,6 +214,85 @@ class FlexibleHours(Record):
     late_arrival_until: ClockTime = Field("09:00", pattern=CLOCK)
     # Early leave: nothing of the teacher's ends after this.
     early_leave_from: ClockTime = Field("15:30", pattern=CLOCK)
+
+
+class ServiceWindow(Record):
+    """One stage's after-school service (课后服务), the same on every service day.
+
+    Session 1 (作业辅导答疑) runs ``start``–``session1_end``; session 2 (社团, or supervised
+    reading/play for pupils in no club that day) runs ``session2_start``–``end``.
+    """
+
+    stage: Stage
+    start: ClockTime = Field(pattern=CLOCK)
+    session1_end: ClockTime = Field(pattern=CLOCK)
+    session2_start: ClockTime = Field(pattern=CLOCK)
+    end: ClockTime = Field(pattern=CLOCK)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ServiceWindow:
+        times = [minutes(t) for t in (self.start, self.session1_end, self.session2_start, self.end)]
+        if not (times[0] < times[1] <= times[2] < times[3]):
+            raise ValueError("expected start < session1_end ≤ session2_start < end")
+        return self
+
+    @property
+    def session1_minutes(self) -> int:
+        return minutes(self.session1_end) - minutes(self.start)
+
+    @property
+    def session2_minutes(self) -> int:
+        return minutes(self.end) - minutes(self.session2_start)
+
+    @property
+    def total_minutes(self) -> int:
+        return minutes(self.end) - minutes(self.start)
+
+
+class Club(Record):
+    """A club (社团) of session 2: one instructor, one room of ``room_type``, ``days_per_week`` meetings."""
+
+    id: str
+    name: str
+    category: Literal["sports", "arts", "science", "reading", "labour", "chess", "other"] = "other"
+    grades: list[int] = Field(min_length=1)
+    min_size: int = Field(1, ge=0, le=200)
+    max_size: int = Field(30, ge=1, le=200)
+    days_per_week: int = Field(1, ge=1, le=7)
+    room_type: str = "classroom"
+    physical_activity: bool = False  # session-2 minutes count as physical activity (体育类社团)
+    instructors: list[str] = Field(min_length=1)  # candidate teachers (school or outside staff)
+
+
+class Pupil(Record):
+    """A pupil's after-school choices: per school day how long they stay, and ranked clubs."""
+
+    id: str
+    class_id: str
+    # Per school day: 0 leaves after lessons, 1 after session 1, 2 after session 2.
+    until: list[int]
+    choices: list[str] = []  # club ids, first choice first
+
+
+class ClassParticipation(Record):
+    """Per class and day, how many pupils stay (when no pupil list is given)."""
+
+    class_id: str
+    session1: list[int]  # pupils in session 1, per school day
+    session2: list[int]  # pupils in session 2, per school day
+
+
+class AfterSchool(Record):
+    """课后服务 "5+2" settings of the school; see docs/RULES.md (as_*, club_*, flexible_days)."""
+
+    days: list[int] | None = None  # service days; None: every school day
+    work_end: ClockTime = Field("17:30", pattern=CLOCK)  # local end of the working day
+    windows: list[ServiceWindow] = Field(min_length=1)
+    max_duties_per_week: int = Field(3, ge=0, le=14)  # session-1 duties + club meetings per teacher
+    supervisors: Literal["class", "grade"] = "class"  # session-1 candidates: the class's or the grade's teachers
+    clubs: list[Club] = []
+    pupils: list[Pupil] = []
+    participation: list[ClassParticipation] = []
 
 
 class PolicyChoice(Record):
@@ -234,6 +315,7 @@ class School(Record):
     meetings: list[Meeting] = []
     weights: Weights = Weights()
     flexible: FlexibleHours = FlexibleHours()
+    after_school: AfterSchool | None = None
 
     # ---- lookups -------------------------------------------------------------------------
     @cached_property
@@ -293,6 +375,99 @@ class School(Record):
         school_class = self.class_by_id[class_id]
         return self.resolved_policy.weekly_plan(school_class.grade).get(subject, 0)
 
+    # ---- after-school lookups ------------------------------------------------------------------
+    @cached_property
+    def service_days(self) -> list[int]:
+        if self.after_school is None:
+            return []
+        days = self.after_school.days
+        return sorted(set(days)) if days is not None else list(range(1, len(self.days) + 1))
+
+    @cached_property
+    def window_by_stage(self) -> dict[str, ServiceWindow]:
+        return {w.stage: w for w in self.after_school.windows} if self.after_school else {}
+
+    @cached_property
+    def club_by_id(self) -> dict[str, Club]:
+        return {c.id: c for c in self.after_school.clubs} if self.after_school else {}
+
+    @cached_property
+    def pupil_by_id(self) -> dict[str, Pupil]:
+        return {p.id: p for p in self.after_school.pupils} if self.after_school else {}
+
+    @cached_property
+    def pupils_by_class(self) -> dict[str, list[Pupil]]:
+        out: dict[str, list[Pupil]] = {}
+        for pupil in self.after_school.pupils if self.after_school else []:
+            out.setdefault(pupil.class_id, []).append(pupil)
+        return out
+
+    def club_stage(self, club: Club) -> Stage:
+        return stage_of_grade(club.grades[0])
+
+    def club_interval(self, club: Club) -> tuple[int, int]:
+        """Clock interval of a club meeting: session 2 of its stage."""
+        window = self.window_by_stage[self.club_stage(club)]
+        return minutes(window.session2_start), minutes(window.end)
+
+    def duty_interval(self, class_id: str) -> tuple[int, int]:
+        """Clock interval of a class's after-school supervision: the whole service of its stage.
+
+        The session-1 supervisor stays for session 2 with the pupils who are in no club that day
+        (一托到底), so the duty spans both sessions.
+        """
+        window = self.window_by_stage[self.class_by_id[class_id].stage]
+        return minutes(window.start), minutes(window.end)
+
+    def needs_supervision(self, class_id: str, day: int) -> bool:
+        """A class needs a session-1 supervisor on a service day when any of its pupils stays."""
+        if day not in self.service_days or self.class_by_id[class_id].stage not in self.window_by_stage:
+            return False
+        pupils = self.pupils_by_class.get(class_id)
+        if pupils:
+            return any(p.until[day - 1] >= 1 for p in pupils)
+        for row in self.after_school.participation:
+            if row.class_id == class_id:
+                return row.session1[day - 1] > 0 or row.session2[day - 1] > 0
+        return True  # no numbers given: assume pupils stay
+
+    def after_school_available(self, teacher_id: str, day: int) -> bool:
+        teacher = self.teacher_by_id[teacher_id]
+        return teacher.after_school_days is None or day in teacher.after_school_days
+
+    @cached_property
+    def teachers_of_class(self) -> dict[str, list[str]]:
+        """Teachers who teach each class, in lesson order (the class's own teachers)."""
+        out: dict[str, list[str]] = {c.id: [] for c in self.classes}
+        for lesson in self.all_lessons:
+            for school_class in self.classes_of(lesson):
+                for teacher in lesson.teachers:
+                    if teacher not in out[school_class.id]:
+                        out[school_class.id].append(teacher)
+        return out
+
+    def supervisor_candidates(self, class_id: str) -> list[str]:
+        """Session-1 candidates: the class's own teachers (or its grade's), school staff only."""
+        grade = self.class_by_id[class_id].grade
+        if self.after_school and self.after_school.supervisors == "grade":
+            classes = [c.id for c in self.classes if c.grade == grade]
+        else:
+            classes = [class_id]
+        found = dict.fromkeys(t for c in classes for t in self.teachers_of_class[c])
+        return [t for t in found if not self.teacher_by_id[t].outside_staff]
+
+    @cached_property
+    def fair_duties(self) -> int:
+        """⌈(session-1 duties + club meetings) / school teachers who can take any of them⌉."""
+        if self.after_school is None:
+            return 0
+        duties = sum(self.needs_supervision(c.id, d) for c in self.classes for d in self.service_days)
+        duties += sum(club.days_per_week for club in self.after_school.clubs)
+        staff = {t for c in self.classes for t in self.supervisor_candidates(c.id)}
+        staff |= {t for club in self.after_school.clubs for t in club.instructors}
+        staff = {t for t in staff if not self.teacher_by_id[t].outside_staff}
+        return -(-duties // len(staff)) if staff else 0
+
     def _lessons_of(self, a: Assignment) -> list[Lesson]:
         total = a.periods_per_week if a.periods_per_week is not None else self.planned_periods(a.class_id, a.subject)
         singles = total - 2 * a.doubles
@@ -315,6 +490,52 @@ class School(Record):
                 Lesson(id=base, subject=a.subject, teachers=a.teachers, groups=[a.class_id], count=singles, room=a.room)
             )
         return made
+
+    def _after_school_errors(self) -> list[str]:
+        """Unknown references and malformed day lists of the after-school section."""
+        errors: list[str] = []
+        a, n_days = self.after_school, len(self.days)
+        where = "after_school"
+        for j, day in enumerate(a.days or []):
+            if not 1 <= day <= n_days:
+                errors.append(f"{where}.days[{j}]: {day} is not a school day (1–{n_days})")
+        _unique(errors, f"{where}.windows", [w.stage for w in a.windows], what="stage")
+        _unique(errors, f"{where}.clubs", [c.id for c in a.clubs])
+        _unique(errors, f"{where}.pupils", [p.id for p in a.pupils])
+        for i, t in enumerate(self.teachers):
+            for j, day in enumerate(t.after_school_days or []):
+                if not 1 <= day <= n_days:
+                    errors.append(f"teachers[{i}].after_school_days[{j}]: {day} is not a school day (1–{n_days})")
+        clubs = {c.id for c in a.clubs}
+        for i, club in enumerate(a.clubs):
+            at = f"{where}.clubs[{i}]"
+            if len({stage_of_grade(g) for g in club.grades}) > 1 or not all(1 <= g <= 9 for g in club.grades):
+                errors.append(f"{at}.grades: grades 1–9 of one stage expected ({club.name})")
+            elif stage_of_grade(club.grades[0]) not in self.window_by_stage:
+                errors.append(f"{at}.grades: no after-school window for stage '{stage_of_grade(club.grades[0])}'")
+            if club.min_size > club.max_size:
+                errors.append(f"{at}.min_size: {club.min_size} is more than max_size {club.max_size} ({club.name})")
+            for j, tid in enumerate(club.instructors):
+                if tid not in self.teacher_by_id:
+                    errors.append(f"{at}.instructors[{j}]: unknown teacher '{tid}'")
+        for i, pupil in enumerate(a.pupils):
+            at = f"{where}.pupils[{i}]"
+            if pupil.class_id not in self.class_by_id:
+                errors.append(f"{at}.class_id: unknown class '{pupil.class_id}'")
+            if len(pupil.until) != n_days or any(u not in (0, 1, 2) for u in pupil.until):
+                errors.append(f"{at}.until: one value 0/1/2 per school day expected ({n_days} days)")
+            for j, cid in enumerate(pupil.choices):
+                if cid not in clubs:
+                    errors.append(f"{at}.choices[{j}]: unknown club '{cid}'")
+            if len(set(pupil.choices)) != len(pupil.choices):
+                errors.append(f"{at}.choices: a club is listed twice")
+        for i, row in enumerate(a.participation):
+            at = f"{where}.participation[{i}]"
+            if row.class_id not in self.class_by_id:
+                errors.append(f"{at}.class_id: unknown class '{row.class_id}'")
+            if len(row.session1) != n_days or len(row.session2) != n_days:
+                errors.append(f"{at}: one count per school day expected ({n_days} days)")
+        return errors
 
     # ---- cross-record validation ----------------------------------------------------------
     @model_validator(mode="after")
@@ -397,6 +618,8 @@ class School(Record):
                     errors.append(f"meetings[{i}].teachers[{j}]: unknown teacher '{tid}'")
             if not 1 <= meeting.day <= n_days:
                 errors.append(f"meetings[{i}].day: {meeting.day} is not a school day (1–{n_days})")
+        if self.after_school is not None:
+            errors += self._after_school_errors()
         if not errors:
             _unique(errors, "lessons (with generated)", [lesson.id for lesson in self.all_lessons])
         if errors:

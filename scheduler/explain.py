@@ -35,6 +35,19 @@ RULE_NAMES = {
     "daily_lessons": "每天课时上限",
     "daily_study_minutes": "每天在校学习时间上限",
     "latest_end": "低年级放学时间",
+    "as_service_days": "课后服务每周5天",
+    "as_daily_minutes": "课后服务每天不少于2小时",
+    "as_end_time": "课后服务结束时间不早于下班时间",
+    "as_session_length": "第一时段（作业辅导）时长",
+    "as_supervision": "每班课后服务有一位本班教师看护",
+    "as_club_days": "社团每周活动天数",
+    "as_club_instructor": "社团有一位指导教师",
+    "as_instructor_available": "社团指导教师可来校的日子",
+    "as_room_capacity": "社团场地容量",
+    "as_teacher_clash": "教师课后服务、社团、上课、教研不冲突",
+    "as_duty_max_week": "教师每周课后服务次数上限",
+    "flexible_days": "教师每周弹性上下班天数（开展课后服务时为硬性）",
+    "club_every_pupil": "参加第二时段的学生每人至少一个社团（其留校日有本年级社团活动）",
 }
 
 
@@ -359,6 +372,140 @@ def check_daily_activity(school: School) -> list[Finding]:
     return out
 
 
+def _club_days_possible(school: School, club) -> dict[str, list[int]]:
+    """Per candidate instructor: service days they can come with no meeting during the club's time."""
+    start, end = school.club_interval(club)
+    out = {}
+    for teacher in dict.fromkeys(club.instructors):
+        days = []
+        for day in school.service_days:
+            busy = any(
+                m.day == day and teacher in m.teachers and minutes(m.start) < end and start < minutes(m.end)
+                for m in school.meetings
+            )
+            if school.after_school_available(teacher, day) and not busy:
+                days.append(day)
+        out[teacher] = days
+    return out
+
+
+def check_after_school(school: School) -> list[Finding]:
+    """课后服务 5+2: settings, and every club's instructor, days and rooms, by counting."""
+    if school.after_school is None:
+        return []
+    out: list[Finding] = []
+    policy = school.resolved_policy.after_school
+    stage_names = {"primary": "小学", "middle": "初中"}
+    if len(school.service_days) < len(school.days):
+        out.append(
+            Finding(
+                rule="as_service_days",
+                message=f"课后服务每周只安排 {len(school.service_days)} 天，应每个上课日都开展（每周 {policy.days_per_week} 天）",
+                need=len(school.days),
+                available=len(school.service_days),
+            )
+        )
+    for window in school.after_school.windows:
+        stage = stage_names[window.stage]
+        if window.total_minutes < policy.min_daily_minutes:
+            out.append(
+                Finding(
+                    rule="as_daily_minutes",
+                    message=f"{stage}课后服务 {window.start}–{window.end} 只有 {window.total_minutes} 分钟，每天应不少于 {policy.min_daily_minutes} 分钟",
+                    records=[window.stage],
+                    need=policy.min_daily_minutes,
+                    available=window.total_minutes,
+                )
+            )
+        if minutes(window.end) < minutes(school.after_school.work_end):
+            out.append(
+                Finding(
+                    rule="as_end_time",
+                    message=f"{stage}课后服务 {window.end} 结束，早于当地下班时间 {school.after_school.work_end}",
+                    records=[window.stage],
+                )
+            )
+        schedule = school.schedule_by_stage.get(window.stage)
+        grades = {c.grade for c in school.classes if c.stage == window.stage}
+        need = max((policy.homework_minutes.get(g, 0) for g in grades), default=0)
+        late = schedule is not None and minutes(window.start) < minutes(schedule.periods[-1].end)
+        if window.session1_minutes < need or late:
+            why = (
+                f"开始时间 {window.start} 早于最后一节课结束"
+                if late
+                else f"只有 {window.session1_minutes} 分钟，不够完成书面作业（最多 {need} 分钟）"
+            )
+            out.append(
+                Finding(
+                    rule="as_session_length",
+                    message=f"{stage}课后服务第一时段（作业辅导答疑）{why}",
+                    records=[window.stage],
+                    need=need,
+                    available=window.session1_minutes,
+                )
+            )
+    home = {c.home_room for c in school.classes}
+    capacity: dict[str, int] = defaultdict(int)
+    for room in school.rooms:
+        if room.id not in home:
+            capacity[room.type] += room.capacity
+    day_names = school.days
+    possible: dict[str, set[int]] = {}
+    for club in school.after_school.clubs:
+        per_teacher = _club_days_possible(school, club)
+        best = max(per_teacher.values(), key=len)
+        possible[club.id] = {d for days in per_teacher.values() if len(days) >= club.days_per_week for d in days}
+        if len(best) < club.days_per_week:
+            who = "；".join(
+                f"{school.teacher_by_id[t].name}：{'、'.join(day_names[d - 1] for d in days) or '无'}"
+                for t, days in per_teacher.items()
+            )
+            out.append(
+                Finding(
+                    rule="as_instructor_available",
+                    message=f"社团「{club.name}」每周活动 {club.days_per_week} 天，但指导教师可来的日子不够（{who}）",
+                    records=[club.id],
+                    need=club.days_per_week,
+                    available=len(best),
+                )
+            )
+        if capacity[club.room_type] == 0:
+            out.append(
+                Finding(
+                    rule="as_room_capacity",
+                    message=f"社团「{club.name}」需要 {club.room_type} 类场地，但学校没有这类场地（班级教室留给本班学生）",
+                    records=[club.id, club.room_type],
+                    need=1,
+                    available=0,
+                )
+            )
+    # Hall's condition per room type: clubs that can only meet on days D need ≤ capacity × |D| meetings.
+    by_type: dict[str, list] = defaultdict(list)
+    for club in school.after_school.clubs:
+        by_type[club.room_type].append(club)
+    for room_type, clubs in by_type.items():
+        if capacity[room_type] == 0:
+            continue
+        for days in {frozenset(possible[c.id]) for c in clubs if possible[c.id]}:
+            inside = [c for c in clubs if possible[c.id] and possible[c.id] <= days]
+            need = sum(c.days_per_week for c in inside)
+            if need > capacity[room_type] * len(days):
+                rooms = "、".join(r.name for r in school.rooms if r.type == room_type and r.id not in home)
+                names = "、".join(f"「{c.name}」" for c in inside)
+                shown = "、".join(day_names[d - 1] for d in sorted(days))
+                out.append(
+                    Finding(
+                        rule="as_room_capacity",
+                        message=f"社团{names}的指导教师只能在 {shown} 来校，每周共需活动 {need} 次，"
+                        f"但{rooms}这些天最多容纳 {capacity[room_type] * len(days)} 次",
+                        records=[c.id for c in inside] + [room_type],
+                        need=need,
+                        available=capacity[room_type] * len(days),
+                    )
+                )
+    return out
+
+
 PRECHECKS = [
     check_weekly_hours,
     check_teacher_load,
@@ -366,6 +513,7 @@ PRECHECKS = [
     check_subject_spread,
     check_room_capacity,
     check_daily_activity,
+    check_after_school,
 ]
 
 
@@ -386,6 +534,12 @@ def _describe_guard(school: School, family: str, key: str) -> str:
     elif head in school.lesson_by_id:
         lesson = school.lesson_by_id[head]
         who = "、".join(_atom_name(school, g) for g in lesson.groups) + " " + _subject_name(school, lesson.subject)
+    elif head in school.club_by_id:
+        who = f"社团「{school.club_by_id[head].name}」"
+    elif head in ("primary", "middle"):
+        who = {"primary": "小学", "middle": "初中"}[head] + "课后服务"
+    elif head == "service":
+        who = "课后服务"
     elif any(m.id == head for m in school.meetings):
         meeting = next(m for m in school.meetings if m.id == head)
         who = meeting.name + (f"（{school.teacher_by_id[tail].name}）" if tail in school.teacher_by_id else "")

@@ -22,6 +22,14 @@ SOURCE_ACTIVITY_60 = "中共中央国务院《关于加强青少年体育增强�
 SOURCE_ACTIVITY_120 = "教育部 2025 倡导：每天综合体育活动时间不低于2小时"
 SOURCE_SLEEP = "教育部办公厅《关于进一步加强中小学生睡眠管理工作的通知》2021"
 SOURCE_STUDY_TIME = "学校报告的五项管理细则：小学生在校学习时间每天不超过6小时"
+SOURCE_DOUBLE_REDUCTION = (
+    "中办 国办《关于进一步减轻义务教育阶段学生作业负担和校外培训负担的意见》（双减）2021-07："
+    "一二年级不布置书面家庭作业，三至六年级书面作业平均完成时间不超过60分钟，初中不超过90分钟"
+)
+SOURCE_AFTER_SCHOOL = (
+    '双减 意见 2021 与 教育部 课后服务通知（2021，"5+2"模式）：每周5天、每天至少2小时，'
+    "结束时间原则上不早于当地正常下班时间；教师可实行弹性上下班制"
+)
 
 
 def stage_of_grade(grade: int) -> Stage:
@@ -39,6 +47,19 @@ class StagePolicy(BaseModel):
     sources: list[str] = []
 
 
+class AfterSchoolPolicy(BaseModel):
+    """课后服务 "5+2": days a week, minutes a day, and the homework session 1 must hold by grade."""
+
+    days_per_week: int = Field(5, ge=1, le=7)
+    min_daily_minutes: int = Field(120, ge=0, le=600)
+    # 双减: written homework limit by grade (minutes); session 1 (作业辅导) must be at least this long.
+    homework_minutes: dict[int, int] = {}
+    sources: list[str] = []
+
+
+HOMEWORK_MINUTES = {1: 0, 2: 0, 3: 60, 4: 60, 5: 60, 6: 60, 7: 90, 8: 90, 9: 90}  # 双减 2021
+
+
 class Policy(BaseModel):
     """A resolved policy: preset values with the school's overrides applied."""
 
@@ -51,6 +72,9 @@ class Policy(BaseModel):
     max_pe_per_day: int = Field(1, ge=1, le=4)
     # Last lesson end by grade: lower grades may be required to finish earlier.
     latest_lesson_end: dict[int, str] = {}
+    after_school: AfterSchoolPolicy = AfterSchoolPolicy()
+    # The stricter daily activity target reported with sports clubs counted (not enforced).
+    activity_target_minutes: int = Field(120, ge=0, le=300)
     overrides: dict[str, Any] = {}
 
     def weekly_plan(self, grade: int) -> dict[str, int]:
@@ -124,6 +148,13 @@ _NATIONAL = Policy(
     daily_activity_minutes=60,
     stages=_STAGES,
     max_pe_per_day=1,
+    after_school=AfterSchoolPolicy(
+        days_per_week=5,
+        min_daily_minutes=120,
+        homework_minutes=HOMEWORK_MINUTES,
+        sources=[SOURCE_AFTER_SCHOOL, SOURCE_DOUBLE_REDUCTION],
+    ),
+    activity_target_minutes=120,  # SOURCE_ACTIVITY_120
 )
 
 PRESETS: dict[str, Policy] = {

@@ -47,3 +47,41 @@ def assign_rooms(school: School, placements: list[Placement]) -> list[Placement]
             taken[(room, placement.day)].append(interval)
         out.append(placement.model_copy(update={"room": room}))
     return out
+
+
+def assign_club_rooms(
+    school: School, meetings: list[tuple[str, int, str]], placements: list[Placement]
+) -> list[tuple[str, int, str, str | None]]:
+    """(club, day, instructor) → with a room of the club's type that is not a class's home room.
+
+    Rooms already hold the placed lessons; clubs are taken in order of start time, so a type whose
+    total capacity holds at every moment always has a room free (as for lessons).
+    """
+    home = {c.home_room for c in school.classes}
+    taken: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+    for placement in placements:
+        if placement.room:
+            taken[(placement.room, placement.day)].append(session_interval(school, placement))
+
+    def fits(room_id: str, day: int, start: int, end: int) -> bool:
+        others = [iv for iv in taken[(room_id, day)] if iv[0] < end and start < iv[1]]
+        points = [start] + [iv[0] for iv in others if iv[0] > start]
+        return all(sum(1 for a, b in others if a <= t < b) < school.room_by_id[room_id].capacity for t in points)
+
+    out = []
+    order = sorted(meetings, key=lambda m: (m[1], school.club_interval(school.club_by_id[m[0]]), m[0]))
+    for club_id, day, instructor in order:
+        club = school.club_by_id[club_id]
+        start, end = school.club_interval(club)
+        room = next(
+            (
+                r.id
+                for r in school.rooms
+                if r.type == club.room_type and r.id not in home and fits(r.id, day, start, end)
+            ),
+            None,
+        )
+        if room is not None:
+            taken[(room, day)].append((start, end))
+        out.append((club_id, day, instructor, room))
+    return out

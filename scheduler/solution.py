@@ -37,6 +37,65 @@ class Placement(BaseModel):
     end: str = ""
 
 
+class ServiceSession(BaseModel):
+    """The after-school times of one stage on one service day (for readers; the school is the source)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    stage: str
+    day: int = Field(ge=1)
+    session1_start: str
+    session1_end: str
+    session2_start: str
+    session2_end: str
+
+
+class Supervision(BaseModel):
+    """Session 1 (作业辅导答疑) of a class on a day: its supervisor and room (the class's home room)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    class_id: str
+    day: int = Field(ge=1)
+    teacher: str
+    room: str | None = None
+    teacher_name: str = ""
+    class_name: str = ""
+
+
+class ClubMeeting(BaseModel):
+    """A club meeting in session 2: day, room and instructor."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    club: str
+    day: int = Field(ge=1)
+    room: str | None = None
+    instructor: str
+    club_name: str = ""
+    instructor_name: str = ""
+
+
+class Enrolment(BaseModel):
+    """A pupil in a club; ``days`` (the club's days the pupil stays for session 2) and ``rank`` are derived."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    pupil: str
+    club: str
+    days: list[int] = []
+    rank: int | None = None  # 1 = first choice; None: not among the pupil's choices
+
+
+class AfterSchoolPlan(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    sessions: list[ServiceSession] = []
+    supervisions: list[Supervision] = []
+    club_meetings: list[ClubMeeting] = []
+    enrolments: list[Enrolment] = []
+
+
 class Solution(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -46,6 +105,7 @@ class Solution(BaseModel):
     policy_overrides: dict = {}
     placements: list[Placement] = []
     objective_terms: dict[str, int] = {}
+    after_school: AfterSchoolPlan | None = None
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(self.model_dump_json(indent=1), encoding="utf-8")

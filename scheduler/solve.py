@@ -10,11 +10,21 @@ from typing import Literal
 from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
 
+from scheduler.clubs import ClubStats, assign_pupils
 from scheduler.domain import School
 from scheduler.explain import Finding, explain_infeasible, precheck
 from scheduler.model import build_model
-from scheduler.rooms import assign_rooms
-from scheduler.solution import Placement, Solution, describe
+from scheduler.model.variables import decision_vars
+from scheduler.rooms import assign_club_rooms, assign_rooms
+from scheduler.solution import (
+    AfterSchoolPlan,
+    ClubMeeting,
+    Placement,
+    ServiceSession,
+    Solution,
+    Supervision,
+    describe,
+)
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown", "invalid"]
 _STATUS: dict[int, Status] = {
@@ -37,6 +47,7 @@ class SolveOptions(BaseModel):
     seed: int = 0
     hint: Solution | None = None  # warm start from a previous timetable
     explain: bool = True  # on infeasibility, search for the rules that clash
+    club_time_limit: float = Field(10.0, gt=0, le=3600)  # second stage: pupils into clubs
     feasibility_first: bool = True  # find any timetable first, then optimise from it
     log: bool = False
 
@@ -60,6 +71,7 @@ class Result(BaseModel):
     build_time: float = 0.0
     terms: dict[str, int] = {}
     explanation: list[Finding] = []
+    clubs: ClubStats | None = None  # the pupil-to-club stage, when the school has pupil lists
 
     @property
     def has_timetable(self) -> bool:
@@ -140,6 +152,10 @@ def solve(
     if status in ("optimal", "feasible"):
         terms = {name: int(solver.value(expr)) for name, expr in built.terms.items()}
         solution = _extract(school, built, solver, terms)
+        clubs = None
+        if school.after_school is not None:
+            clubs = _after_school(school, built, solver, solution, options)
+        wall = time.perf_counter() - started
         # Presolve may loosen a soft term's definition (x ≥ count, as the objective pushes it down),
         # so the solver's objective can sit above the timetable's true cost: recompute it exactly.
         weights = school.weights.model_dump()
@@ -155,6 +171,7 @@ def solve(
             wall_time=wall,
             build_time=build_time,
             terms=terms,
+            clubs=clubs,
         )
     explanation = []
     if status == "infeasible" and options.explain:
@@ -191,7 +208,7 @@ def _feasibility_phase(
     status = solver.solve(plain)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         watcher.first = time.perf_counter() - started
-        for var in built.vars.start.values():
+        for var in decision_vars(built.vars):
             built.model.add_hint(var, solver.boolean_value(var))
         if progress:
             progress(Progress(elapsed=watcher.first, solutions=1))
@@ -228,3 +245,55 @@ def _extract(school: School, built, solver: cp_model.CpSolver, terms: dict[str, 
         placements=placements,
         objective_terms=terms,
     )
+
+
+def _after_school(school: School, built, solver: cp_model.CpSolver, solution: Solution, options: SolveOptions):
+    """The after-school plan of the timetable stage, then pupils into clubs (second stage)."""
+    v = built.vars
+    supervisions = [
+        Supervision(
+            class_id=class_id,
+            day=day,
+            teacher=teacher,
+            room=school.class_by_id[class_id].home_room,
+            teacher_name=school.teacher_by_id[teacher].name,
+            class_name=school.class_by_id[class_id].name,
+        )
+        for (class_id, day, teacher), var in v.duty.items()
+        if solver.boolean_value(var)
+    ]
+    instructor = {club: t for (club, t), var in v.instructs.items() if solver.boolean_value(var)}
+    meetings = [(club, day, instructor[club]) for (club, day), var in v.meets.items() if solver.boolean_value(var)]
+    club_meetings = [
+        ClubMeeting(
+            club=club,
+            day=day,
+            room=room,
+            instructor=teacher,
+            club_name=school.club_by_id[club].name,
+            instructor_name=school.teacher_by_id[teacher].name,
+        )
+        for club, day, teacher, room in assign_club_rooms(school, meetings, solution.placements)
+    ]
+    club_meetings.sort(key=lambda c: (c.day, c.club))
+    club_days: dict[str, list[int]] = {}
+    for club, day, _ in sorted(meetings, key=lambda m: m[1]):
+        club_days.setdefault(club, []).append(day)
+    enrolments, stats = assign_pupils(school, club_days, options.club_time_limit, options.workers)
+    sessions = [
+        ServiceSession(
+            stage=w.stage,
+            day=day,
+            session1_start=w.start,
+            session1_end=w.session1_end,
+            session2_start=w.session2_start,
+            session2_end=w.end,
+        )
+        for day in school.service_days
+        for w in school.after_school.windows
+    ]
+    supervisions.sort(key=lambda s: (s.day, s.class_id))
+    solution.after_school = AfterSchoolPlan(
+        sessions=sessions, supervisions=supervisions, club_meetings=club_meetings, enrolments=enrolments
+    )
+    return stats

@@ -25,7 +25,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scheduler.domain import BellSchedule, Lesson, School, Weights
+from scheduler.clubs import choice_summary
+from scheduler.domain import BellSchedule, Lesson, School, Weights, clock, minutes
 from scheduler.policy import resolve_policy
 from scheduler.solution import Placement, Solution, describe
 
@@ -71,6 +72,7 @@ OBJECTIVE_NAMES = {
     "same_subject_in_a_row": "同一学科连排",
     "teacher_daily_overload": "教师单日课时超过均值",
     "flexible_day_shortfall": "弹性上下班天数不足",
+    "after_school_duty_excess": "课后服务次数超过均摊",
 }
 SEVERITY_NAMES = {"hard": "硬性", "soft": "软性"}
 
@@ -361,6 +363,16 @@ def policy_table(school: School) -> pd.DataFrame:
     for stage, limits in policy.stages.items():
         for field, item in stage_items.items():
             add(STAGE_NAMES[stage], item, getattr(limits, field), f"stages.{stage}.{field}")
+    add("课后服务", "每周天数", policy.after_school.days_per_week, "after_school.days_per_week")
+    add("课后服务", "每天最少时长（分钟）", policy.after_school.min_daily_minutes, "after_school.min_daily_minutes")
+    for grade, limit in sorted(policy.after_school.homework_minutes.items()):
+        add(
+            "课后服务",
+            f"{GRADE_NAMES.get(grade, grade)}书面作业上限（分钟）",
+            limit,
+            f"after_school.homework_minutes.{grade}",
+        )
+    add("每日", "含社团的综合体育活动目标（分钟，仅报告）", policy.activity_target_minutes, "activity_target_minutes")
     for grade, end in sorted(policy.latest_lesson_end.items()):
         add("最晚下课", GRADE_NAMES.get(grade, str(grade)), end, f"latest_lesson_end.{grade}")
     grades = sorted({c.grade for c in school.classes})
@@ -430,6 +442,297 @@ def objective_table(terms: dict[str, int], weights: Weights | None = None) -> pd
         rows.append(row | {"term": term})
     columns = ["目标", "值", *(["权重", "加权值"] if weights is not None else []), "term"]
     return pd.DataFrame(rows, columns=columns)
+
+
+# ---- after-school ("5+2") -------------------------------------------------------------------
+CATEGORY_NAMES = {
+    "sports": "体育",
+    "arts": "艺术",
+    "science": "科技",
+    "reading": "阅读",
+    "labour": "劳动",
+    "chess": "棋类",
+    "other": "其他",
+}
+
+
+def _club_days(solution: Solution) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for meeting in solution.after_school.club_meetings if solution.after_school else []:
+        out.setdefault(meeting.club, []).append(meeting.day)
+    return out
+
+
+def _attendance(school: School, solution: Solution) -> dict[tuple[str, int], str]:
+    """(pupil, day) → club the pupil attends that day (a club meeting day on which the pupil stays)."""
+    days = _club_days(solution)
+    out = {}
+    for e in solution.after_school.enrolments if solution.after_school else []:
+        pupil = school.pupil_by_id.get(e.pupil)
+        if pupil is None:
+            continue
+        for day in days.get(e.club, []):
+            if 1 <= day <= len(pupil.until) and pupil.until[day - 1] == 2:
+                out[(e.pupil, day)] = e.club
+    return out
+
+
+def _staying(school: School, class_id: str, day: int, session: int) -> int:
+    """Pupils of a class in session 1 / 2 on a day (pupil list, else the participation counts, else all)."""
+    pupils = school.pupils_by_class.get(class_id)
+    if pupils:
+        return sum(p.until[day - 1] >= session for p in pupils)
+    for row in school.after_school.participation if school.after_school else []:
+        if row.class_id == class_id:
+            return (row.session1 if session == 1 else row.session2)[day - 1]
+    return school.class_by_id[class_id].pupils
+
+
+def after_school_plan_table(school: School, solution: Solution) -> pd.DataFrame:
+    """课后服务安排: per day, session 1 per class (supervisor, room) and session 2 (clubs, then 阅读/看护 per class)."""
+    columns = ["星期", "学段", "时段", "时间", "内容", "班级/社团", "教师", "地点", "人数", "day"]
+    plan = solution.after_school
+    if school.after_school is None or plan is None:
+        return pd.DataFrame(columns=columns)
+    attendance = _attendance(school, solution)
+    supervisor = {(s.class_id, s.day): s for s in plan.supervisions}
+    rows = []
+    for day in school.service_days:
+        for window in school.after_school.windows:
+            stage = STAGE_NAMES[window.stage]
+            classes = [c for c in school.classes if c.stage == window.stage]
+            for c in classes:
+                s = supervisor.get((c.id, day))
+                if s is None:
+                    continue
+                rows.append(
+                    {
+                        "星期": school.days[day - 1],
+                        "学段": stage,
+                        "时段": "第一时段",
+                        "时间": f"{window.start}–{window.session1_end}",
+                        "内容": "作业辅导答疑",
+                        "班级/社团": c.name,
+                        "教师": school.teacher_by_id[s.teacher].name
+                        if s.teacher in school.teacher_by_id
+                        else s.teacher,
+                        "地点": _room_name(school, s.room),
+                        "人数": _staying(school, c.id, day, 1),
+                        "day": day,
+                    }
+                )
+            for meeting in plan.club_meetings:
+                club = school.club_by_id.get(meeting.club)
+                if meeting.day != day or club is None or school.club_stage(club) != window.stage:
+                    continue
+                rows.append(
+                    {
+                        "星期": school.days[day - 1],
+                        "学段": stage,
+                        "时段": "第二时段",
+                        "时间": f"{window.session2_start}–{window.end}",
+                        "内容": f"社团（{CATEGORY_NAMES[club.category]}）",
+                        "班级/社团": club.name,
+                        "教师": school.teacher_by_id[meeting.instructor].name
+                        if meeting.instructor in school.teacher_by_id
+                        else meeting.instructor,
+                        "地点": _room_name(school, meeting.room),
+                        "人数": sum(1 for (_, d), cid in attendance.items() if d == day and cid == club.id),
+                        "day": day,
+                    }
+                )
+            for c in classes:
+                s = supervisor.get((c.id, day))
+                pupils = school.pupils_by_class.get(c.id, [])
+                free = sum(p.until[day - 1] == 2 and (p.id, day) not in attendance for p in pupils)
+                if s is None or (pupils and not free):
+                    continue
+                rows.append(
+                    {
+                        "星期": school.days[day - 1],
+                        "学段": stage,
+                        "时段": "第二时段",
+                        "时间": f"{window.session2_start}–{window.end}",
+                        "内容": "阅读/游戏看护",
+                        "班级/社团": c.name,
+                        "教师": school.teacher_by_id[s.teacher].name
+                        if s.teacher in school.teacher_by_id
+                        else s.teacher,
+                        "地点": _room_name(school, s.room),
+                        "人数": free if pupils else _staying(school, c.id, day, 2),
+                        "day": day,
+                    }
+                )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def club_roster_table(school: School, solution: Solution) -> pd.DataFrame:
+    """社团名单: one row per enrolment: club, its days, room and instructor, the pupil and their choice."""
+    columns = ["社团", "类别", "活动日", "场地", "指导教师", "班级", "学生", "志愿", "参加日", "club", "pupil"]
+    plan = solution.after_school
+    if plan is None:
+        return pd.DataFrame(columns=columns)
+    meetings: dict[str, list] = {}
+    for meeting in plan.club_meetings:
+        meetings.setdefault(meeting.club, []).append(meeting)
+    rows = []
+    for e in sorted(plan.enrolments, key=lambda e: (e.club, e.pupil)):
+        club, pupil = school.club_by_id.get(e.club), school.pupil_by_id.get(e.pupil)
+        held = sorted(meetings.get(e.club, []), key=lambda m: m.day)
+        rank = pupil.choices.index(e.club) + 1 if pupil and e.club in pupil.choices else None
+        rows.append(
+            {
+                "社团": club.name if club else e.club,
+                "类别": CATEGORY_NAMES[club.category] if club else "",
+                "活动日": "、".join(school.days[m.day - 1] for m in held if 1 <= m.day <= len(school.days)),
+                "场地": "、".join(dict.fromkeys(_room_name(school, m.room) for m in held)),
+                "指导教师": "、".join(
+                    dict.fromkeys(
+                        school.teacher_by_id[m.instructor].name
+                        if m.instructor in school.teacher_by_id
+                        else m.instructor
+                        for m in held
+                    )
+                ),
+                "班级": school.class_by_id[pupil.class_id].name if pupil else "",
+                "学生": e.pupil,
+                "志愿": f"第{rank}志愿" if rank else "调剂",
+                "参加日": "、".join(school.days[d - 1] for d in e.days if 1 <= d <= len(school.days)),
+                "club": e.club,
+                "pupil": e.pupil,
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _teacher_busy(school: School, solution: Solution) -> dict[tuple[str, int], list[tuple[int, int]]]:
+    """(teacher, day) → clock intervals of lessons, meetings and after-school work."""
+    busy: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for p in _described(school, solution):
+        for teacher in p.teachers:
+            busy.setdefault((teacher, p.day), []).append((minutes(p.start), minutes(p.end)))
+    for m in school.meetings:
+        for teacher in m.teachers:
+            busy.setdefault((teacher, m.day), []).append((minutes(m.start), minutes(m.end)))
+    plan = solution.after_school
+    if plan is not None and school.after_school is not None:
+        for s in plan.supervisions:
+            if s.class_id in school.class_by_id and school.class_by_id[s.class_id].stage in school.window_by_stage:
+                busy.setdefault((s.teacher, s.day), []).append(school.duty_interval(s.class_id))
+        for meeting in plan.club_meetings:
+            if meeting.club in school.club_by_id:
+                interval = school.club_interval(school.club_by_id[meeting.club])
+                busy.setdefault((meeting.instructor, meeting.day), []).append(interval)
+    return busy
+
+
+def teacher_hours_table(school: School, solution: Solution) -> pd.DataFrame:
+    """教师弹性上下班: per teacher and day, arrival and leave time and whether the day is flexible.
+
+    Arrival is ``flexible.late_arrival_until`` on a day nothing starts before it (晚到), else the
+    earliest period start; leave is ``flexible.early_leave_from`` on a day nothing ends after it
+    (早走), else the later of the last period's end and the end of the teacher's last duty.
+    """
+    late_until = minutes(school.flexible.late_arrival_until)
+    early_from = minutes(school.flexible.early_leave_from)
+    start = min(minutes(b.periods[0].start) for b in school.bell_schedules)
+    end = max(minutes(b.periods[-1].end) for b in school.bell_schedules)
+    busy = _teacher_busy(school, solution)
+    duties: dict[str, int] = {}
+    plan = solution.after_school
+    for s in plan.supervisions if plan else []:
+        duties[s.teacher] = duties.get(s.teacher, 0) + 1
+    for meeting in plan.club_meetings if plan else []:
+        duties[meeting.instructor] = duties.get(meeting.instructor, 0) + 1
+    rows = []
+    for teacher in school.teachers:
+        row: dict[str, Any] = {"教师": teacher.name, "校外": "是" if teacher.outside_staff else ""}
+        flexible = 0
+        for day, day_name in enumerate(school.days, 1):
+            intervals = busy.get((teacher.id, day), [])
+            late = all(a >= late_until for a, _ in intervals)
+            early = all(b <= early_from for _, b in intervals)
+            flexible += late or early
+            arrive = clock(late_until) if late else clock(start)
+            leave = clock(early_from) if early else clock(max([end, *(b for _, b in intervals)]))
+            mark = "（晚到、早走）" if late and early else "（晚到）" if late else "（早走）" if early else ""
+            row[day_name] = f"{arrive}–{leave}{mark}"
+        row |= {"弹性天数": flexible, "课后服务次数": duties.get(teacher.id, 0), "teacher": teacher.id}
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["教师", "校外", *school.days, "弹性天数", "课后服务次数", "teacher"])
+
+
+def activity_table(school: School, solution: Solution) -> pd.DataFrame:
+    """每日体育活动: per class and day, in-school minutes (大课间/活动时段 + 体育课/活动课) and, with
+    sports clubs counted, how many pupils reach the stricter target (policy.activity_target_minutes)."""
+    policy = school.resolved_policy
+    target = policy.activity_target_minutes
+    attendance = _attendance(school, solution)
+    lessons: dict[tuple[str, int], int] = {}
+    for p in _described(school, solution):
+        lesson = school.lesson_by_id[p.lesson]
+        subject = school.subject_by_id[lesson.subject]
+        if subject.category != "pe" and not subject.counts_as_activity:
+            continue
+        schedule = school.schedule_of(lesson)
+        length = sum(
+            minutes(schedule.period(i).end) - minutes(schedule.period(i).start)
+            for i in range(p.period, p.period + p.duration)
+        )
+        for c in school.classes_of(lesson):
+            lessons[(c.id, p.day)] = lessons.get((c.id, p.day), 0) + length
+    rows = []
+    for c in school.classes:
+        schedule = school.schedule_by_stage[c.stage]
+        window = school.window_by_stage.get(c.stage)
+        pupils = school.pupils_by_class.get(c.id, [])
+        for day, day_name in enumerate(school.days, 1):
+            blocks = sum(
+                b.minutes for b in schedule.blocks if b.physical_activity and (b.days is None or day in b.days)
+            )
+            in_school = blocks + lessons.get((c.id, day), 0)
+            sport = [
+                p
+                for p in pupils
+                if (p.id, day) in attendance and school.club_by_id[attendance[(p.id, day)]].physical_activity
+            ]
+            club_minutes = window.session2_minutes if window else 0
+            reach = sum(in_school + (club_minutes if p in sport else 0) >= target for p in pupils)
+            rows.append(
+                {
+                    "班级": c.name,
+                    "星期": day_name,
+                    "大课间/活动时段": blocks,
+                    "体育课/活动课": lessons.get((c.id, day), 0),
+                    "校内合计": in_school,
+                    "校内要求": policy.daily_activity_minutes,
+                    "校内达标": "是" if in_school >= policy.daily_activity_minutes else "否",
+                    "体育社团人数": len(sport),
+                    "体育社团分钟": club_minutes if sport else 0,
+                    f"达到{target}分钟人数": reach if pupils else (c.pupils if in_school >= target else 0),
+                    "班级人数": len(pupils) or c.pupils,
+                    "class": c.id,
+                    "day": day,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def choice_summary_table(school: School, solution: Solution) -> pd.DataFrame:
+    """选课满意度: % first choice, % top 2, % top 3, pupils unplaced, pupils with two clubs."""
+    plan = solution.after_school
+    summary = choice_summary(school, plan.enrolments if plan else [])
+    names = {
+        "participating": "参加第二时段的学生",
+        "first_choice": "第一志愿（%）",
+        "top2": "前两志愿（%）",
+        "top3": "前三志愿（%）",
+        "unplaced": "未分到社团",
+        "two_clubs": "参加两个社团",
+    }
+    return pd.DataFrame(
+        [{"项目": names[k], "值": v, "key": k} for k, v in summary.items()], columns=["项目", "值", "key"]
+    )
 
 
 # ---- writers -------------------------------------------------------------------------------
@@ -559,6 +862,25 @@ def write_timetable_workbook(
     ws = workbook.create_sheet(sheet_name("政策", taken))
     _write_frame(ws, policy_table(school))
     _fit_columns(ws)
+
+    if school.after_school is not None and solution.after_school is not None:
+        for title, frame in (
+            ("课后服务安排", after_school_plan_table(school, solution)),
+            ("社团名单", club_roster_table(school, solution)),
+            ("选课满意度", choice_summary_table(school, solution)),
+        ):
+            ws = workbook.create_sheet(sheet_name(title, taken))
+            _write_frame(ws, frame)
+            _fit_columns(ws)
+            ws.freeze_panes = "A2"
+    ws = workbook.create_sheet(sheet_name("教师弹性上下班", taken))
+    _write_frame(ws, teacher_hours_table(school, solution))
+    _fit_columns(ws)
+    ws.freeze_panes = "B2"
+    ws = workbook.create_sheet(sheet_name("每日体育活动", taken))
+    _write_frame(ws, activity_table(school, solution))
+    _fit_columns(ws)
+    ws.freeze_panes = "A2"
 
     if solution.objective_terms:
         ws = workbook.create_sheet(sheet_name("软目标", taken))

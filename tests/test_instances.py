@@ -158,6 +158,8 @@ def test_realistic_teacher_loads(school_id):
     school = load_school(INSTANCES / f"{school_id}.json")
     loads, stages = teacher_loads(school), teacher_stages(school)
     for teacher in school.teachers:
+        if teacher.outside_staff:  # 校外指导教师: clubs only, no lessons
+            continue
         low = 12 if "primary" in stages[teacher.id] else 8
         assert low <= loads[teacher.id] <= 20, (teacher.name, loads[teacher.id])
         assert 18 <= teacher.max_lessons_per_week <= 20
@@ -238,3 +240,33 @@ def test_sample_shapes():
 
 
 # ---- feasibility by a solver ---------------------------------------------------------------------
+
+
+# ---- after-school "5+2" data ---------------------------------------------------------------------
+@pytest.mark.parametrize("school_id", ["urban-24", "large-48", "nine-year-36"])
+def test_after_school_data_is_realistic(school_id):
+    school = load_school(INSTANCES / f"{school_id}.json")
+    after = school.after_school
+    assert after is not None and 20 <= len(after.clubs) <= 30
+    assert {"足球", "篮球", "跳绳", "舞蹈", "合唱", "书法", "绘画", "编程", "围棋", "阅读"} <= {
+        c.name for c in after.clubs
+    }
+    outside = [t for t in school.teachers if t.outside_staff]
+    assert outside and all(t.after_school_days and len(t.after_school_days) < 5 for t in outside)
+    pupils = after.pupils
+    assert sum(c.pupils for c in school.classes) == len(pupils)
+    staying = [p for p in pupils if 2 in p.until]
+    assert 0.85 <= len(staying) / len(pupils) <= 0.95
+    assert all(p.choices for p in staying)
+    first = Counter(p.choices[0] for p in staying)
+    assert max(first.values()) >= 3 * min(first.values())  # uneven popularity
+    for club in after.clubs:
+        members = [p for p in staying if school.class_by_id[p.class_id].grade in club.grades]
+        assert club.min_size <= len(members)
+    seats = sum(c.max_size for c in after.clubs)
+    assert seats >= len(staying)
+
+
+def test_small_schools_have_no_after_school():
+    assert load_school(INSTANCES / "rural-6.json").after_school is None
+    assert load_school(INSTANCES / "tiny-3.json").after_school is None

@@ -9,6 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from scheduler.check.afterschool import (
+    check_as_club_days,
+    check_as_club_instructor,
+    check_as_club_room,
+    check_as_daily_minutes,
+    check_as_duty_max_week,
+    check_as_end_time,
+    check_as_instructor_available,
+    check_as_room_capacity,
+    check_as_service_days,
+    check_as_session_length,
+    check_as_supervision,
+    check_as_teacher_clash,
+    check_club_capacity,
+    check_club_eligible,
+    check_club_every_pupil,
+    check_club_fairness,
+    check_club_min_size,
+    check_club_pupil_clash,
+    check_flexible_days,
+)
 from scheduler.check.clashes import (
     check_class_clash,
     check_room_capacity,
@@ -28,7 +49,7 @@ from scheduler.check.day_shape import (
 )
 from scheduler.check.placements import check_lesson_count, check_pinned, check_placement_valid
 from scheduler.check.report import Report, Violation
-from scheduler.check.soft import SOFT_TERMS
+from scheduler.check.soft import AFTER_SCHOOL_TERMS, SOFT_TERMS
 from scheduler.check.teachers import (
     check_meeting,
     check_teacher_max_day,
@@ -62,14 +83,39 @@ RULES: list[Rule] = [
     check_daily_lessons,
     check_daily_study_minutes,
     check_latest_end,
+    check_as_service_days,
+    check_as_daily_minutes,
+    check_as_end_time,
+    check_as_session_length,
+    check_as_supervision,
+    check_as_club_days,
+    check_as_club_instructor,
+    check_as_instructor_available,
+    check_as_club_room,
+    check_as_room_capacity,
+    check_as_teacher_clash,
+    check_as_duty_max_week,
+    check_flexible_days,
+    check_club_eligible,
+    check_club_capacity,
+    check_club_min_size,
+    check_club_pupil_clash,
+    check_club_every_pupil,
+    check_club_fairness,
 ]
 
 RULE_IDS: list[str] = [rule.__name__.removeprefix("check_") for rule in RULES]
+# The after-school rules (scheduler/check/afterschool.py): silent without School.after_school.
+AFTER_SCHOOL_RULE_IDS: list[str] = RULE_IDS[RULE_IDS.index("as_service_days") :]
 
 
 def check(school: School, solution: Solution) -> Report:
     """Every hard-rule violation of ``solution`` and the value of every soft-goal term."""
     ctx = Context(school, solution)
     violations = [violation for rule in RULES for violation in rule(ctx)]
-    soft = {term: value(ctx) for term, value in SOFT_TERMS.items()}
+    soft = {
+        term: value(ctx)
+        for term, value in SOFT_TERMS.items()
+        if school.after_school is not None or term not in AFTER_SCHOOL_TERMS
+    }
     return Report(school_id=school.id, violations=violations, soft=soft)

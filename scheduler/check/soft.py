@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 from scheduler.check.context import Context
 from scheduler.check.timeline import Session
-from scheduler.domain import minutes
 
 
 def teacher_gaps(ctx: Context) -> int:
@@ -77,27 +76,21 @@ def teacher_daily_overload(ctx: Context) -> int:
 def flexible_day_shortfall(ctx: Context) -> int:
     """弹性上下班: per teacher with a session, flexible days short of ``flexible.min_days``.
 
-    A day is flexible when nothing of the teacher's (session or meeting) starts before
-    ``late_arrival_until``, or nothing ends after ``early_leave_from``.
+    A day is flexible when nothing of the teacher's (session, meeting or after-school work)
+    starts before ``late_arrival_until``, or nothing ends after ``early_leave_from``.
     """
-    flexible = ctx.school.flexible
-    late_until, early_from = minutes(flexible.late_arrival_until), minutes(flexible.early_leave_from)
-    total = 0
-    for teacher_id, sessions in ctx.by_teacher.items():
-        intervals: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for session in sessions:
-            intervals[session.day].append((session.start, session.end))
-        for meeting in ctx.school.meetings:
-            if teacher_id in meeting.teachers:
-                intervals[meeting.day].append((minutes(meeting.start), minutes(meeting.end)))
-        flexible_days = 0
-        for day in ctx.day_numbers:
-            busy = intervals.get(day, [])
-            arrives_late = all(start >= late_until for start, _ in busy)
-            leaves_early = all(end <= early_from for _, end in busy)
-            flexible_days += arrives_late or leaves_early
-        total += max(0, flexible.min_days - flexible_days)
-    return total
+    need = ctx.school.flexible.min_days
+    return sum(max(0, need - len(ctx.flexible_days(teacher_id))) for teacher_id in ctx.by_teacher)
+
+
+def after_school_duty_excess(ctx: Context) -> int:
+    """Per school teacher: after-school duties + club meetings beyond ``School.fair_duties``."""
+    fair = ctx.school.fair_duties
+    return sum(
+        max(0, len(work) - fair)
+        for teacher_id, work in ctx.after_school_work.items()
+        if teacher_id in ctx.school.teacher_by_id and not ctx.school.teacher_by_id[teacher_id].outside_staff
+    )
 
 
 SOFT_TERMS: dict[str, Callable[[Context], int]] = {
@@ -107,4 +100,8 @@ SOFT_TERMS: dict[str, Callable[[Context], int]] = {
     "same_subject_in_a_row": same_subject_in_a_row,
     "teacher_daily_overload": teacher_daily_overload,
     "flexible_day_shortfall": flexible_day_shortfall,
+    "after_school_duty_excess": after_school_duty_excess,
 }
+
+# Terms that exist only when the school configures after-school service.
+AFTER_SCHOOL_TERMS = {"after_school_duty_excess"}

@@ -10,6 +10,21 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.domain import School
+from scheduler.model.afterschool import (
+    add_as_club_days,
+    add_as_club_instructor,
+    add_as_daily_minutes,
+    add_as_duty_max_week,
+    add_as_end_time,
+    add_as_instructor_available,
+    add_as_room_capacity,
+    add_as_service_days,
+    add_as_session_length,
+    add_as_supervision,
+    add_as_teacher_clash,
+    add_club_every_pupil,
+    add_flexible_days,
+)
 from scheduler.model.clashes import add_class_clash, add_room_capacity, add_teacher_clash
 from scheduler.model.day_shape import (
     add_daily_activity,
@@ -50,6 +65,20 @@ RULES = [
     add_earliest_start,
     add_daily_lessons,
     add_latest_end,
+    # after-school "5+2" (only when School.after_school is set)
+    add_as_service_days,
+    add_as_daily_minutes,
+    add_as_end_time,
+    add_as_session_length,
+    add_as_supervision,
+    add_as_club_days,
+    add_as_club_instructor,
+    add_as_instructor_available,
+    add_as_room_capacity,
+    add_as_teacher_clash,
+    add_as_duty_max_week,
+    add_flexible_days,
+    add_club_every_pupil,
 ]
 
 

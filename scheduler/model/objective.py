@@ -11,8 +11,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from scheduler.domain import minutes
-from scheduler.model.teachers import teacher_day_load
+from scheduler.model.teachers import flexible_flags, teacher_day_load
 from scheduler.model.variables import Vars
 
 Terms = dict[str, list[cp_model.LinearExprT]]
@@ -31,14 +30,6 @@ def _and(m: cp_model.CpModel, a, b, name: str) -> cp_model.IntVar:
     m.add(var <= a)
     m.add(var <= b)
     m.add(var >= a + b - 1)
-    return var
-
-
-def _is_zero(m: cp_model.CpModel, expr: cp_model.LinearExprT, upper: int, name: str) -> cp_model.IntVar:
-    """A Boolean equal to (expr == 0) for an expression in 0…upper."""
-    var = m.new_bool_var(name)
-    m.add(expr <= upper * (1 - var))
-    m.add(var >= 1 - expr)
     return var
 
 
@@ -146,42 +137,23 @@ def teacher_daily_overload(m: cp_model.CpModel, v: Vars) -> list:
     return out
 
 
-def flexible_days(m: cp_model.CpModel, v: Vars) -> dict[str, list[cp_model.IntVar]]:
-    """弹性上下班: per teacher, a Boolean per day: may arrive late or leave early that day."""
-    school = v.school
-    late_until = minutes(school.flexible.late_arrival_until)
-    leave_from = minutes(school.flexible.early_leave_from)
-    out: dict[str, list[cp_model.IntVar]] = {}
-    for teacher, lessons in v.lessons_by_teacher.items():
-        flags = []
-        for day in v.days:
-            meetings = [mt for mt in school.meetings if mt.day == day and teacher in mt.teachers]
-            early_meeting = any(minutes(mt.start) < late_until for mt in meetings)
-            late_meeting = any(minutes(mt.end) > leave_from for mt in meetings)
-            early, late = [], []
-            for lesson in lessons:
-                schedule = school.schedule_of(lesson)
-                for p in schedule.periods:
-                    if minutes(p.start) < late_until:
-                        early += v.covering(lesson, day, p.index)
-                    if minutes(p.end) > leave_from:
-                        late += v.covering(lesson, day, p.index)
-            arrive_late = 0 if early_meeting else _is_zero(m, sum(early), len(early), f"late[{teacher},{day}]")
-            leave_early = 0 if late_meeting else _is_zero(m, sum(late), len(late), f"leave[{teacher},{day}]")
-            flag = m.new_bool_var(f"flex[{teacher},{day}]")
-            m.add_max_equality(flag, [arrive_late, leave_early])
-            flags.append(flag)
-        out[teacher] = flags
-    return out
-
-
 def flexible_day_shortfall(m: cp_model.CpModel, v: Vars) -> list:
     """Per teacher: flexible days short of ``flexible.min_days``."""
     need = v.school.flexible.min_days
+    flags = flexible_flags(m, v)
     return [
-        _positive_part(m, need - sum(flags), need, f"short[{teacher}]")
-        for teacher, flags in flexible_days(m, v).items()
+        _positive_part(m, need - sum(flags[teacher]), need, f"short[{teacher}]") for teacher in v.lessons_by_teacher
     ]
+
+
+def after_school_duty_excess(m: cp_model.CpModel, v: Vars) -> list:
+    """Per school teacher: after-school duties (session-1 supervisions + club meetings) beyond the fair share."""
+    fair, out = v.school.fair_duties, []
+    for teacher, work in v.after_school_work.items():
+        if v.school.teacher_by_id[teacher].outside_staff:
+            continue
+        out.append(_positive_part(m, sum(lit for *_, lit in work) - fair, len(work), f"duty_excess[{teacher}]"))
+    return out
 
 
 TERMS = {
@@ -191,6 +163,7 @@ TERMS = {
     "same_subject_in_a_row": same_subject_in_a_row,
     "teacher_daily_overload": teacher_daily_overload,
     "flexible_day_shortfall": flexible_day_shortfall,
+    "after_school_duty_excess": after_school_duty_excess,
 }
 
 
@@ -199,6 +172,8 @@ def add_objective(m: cp_model.CpModel, v: Vars) -> dict[str, cp_model.LinearExpr
     weights = v.school.weights.model_dump()
     terms: dict[str, cp_model.LinearExprT] = {}
     for name, build in TERMS.items():
+        if name == "after_school_duty_excess" and v.school.after_school is None:
+            continue  # the term exists only with after-school service (docs/RULES.md)
         if weights[name] > 0:
             terms[name] = sum(build(m, v))
     m.minimize(sum(weights[name] * expr for name, expr in terms.items()))

@@ -63,3 +63,53 @@ def add_teacher_max_day(m: cp_model.CpModel, v: Vars) -> None:
             m.add(teacher_day_load(v, teacher.id, day) <= teacher.max_lessons_per_day).only_enforce_if(
                 v.enforce("teacher_max_day", teacher.id)
             )
+
+
+def _is_zero(m: cp_model.CpModel, literals: list, name: str) -> cp_model.IntVar:
+    """A Boolean equal to (no literal of ``literals`` is true)."""
+    var = m.new_bool_var(name)
+    if literals:
+        m.add(sum(literals) <= len(literals) * (1 - var))
+        m.add(var >= 1 - sum(literals))
+    else:
+        m.add(var == 1)
+    return var
+
+
+def flexible_flags(m: cp_model.CpModel, v: Vars) -> dict[str, list[cp_model.IntVar]]:
+    """弹性上下班: per teacher (with lessons or after-school work) a Boolean per day, built once.
+
+    A day is flexible when nothing of the teacher's (lesson, meeting, after-school duty or club)
+    starts before ``flexible.late_arrival_until``, or nothing ends after ``flexible.early_leave_from``.
+    """
+    if v.flexible is not None:
+        return v.flexible
+    school = v.school
+    late_until = minutes(school.flexible.late_arrival_until)
+    leave_from = minutes(school.flexible.early_leave_from)
+    v.flexible = {}
+    for teacher in dict.fromkeys([*v.lessons_by_teacher, *v.after_school_work]):
+        flags = []
+        for day in v.days:
+            meetings = [mt for mt in school.meetings if mt.day == day and teacher in mt.teachers]
+            early_meeting = any(minutes(mt.start) < late_until for mt in meetings)
+            late_meeting = any(minutes(mt.end) > leave_from for mt in meetings)
+            early, late = [], []
+            for lesson in v.lessons_by_teacher.get(teacher, []):
+                schedule = school.schedule_of(lesson)
+                for p in schedule.periods:
+                    if minutes(p.start) < late_until:
+                        early += v.covering(lesson, day, p.index)
+                    if minutes(p.end) > leave_from:
+                        late += v.covering(lesson, day, p.index)
+            for work_day, start, end, lit in v.after_school_work.get(teacher, []):
+                if work_day == day:
+                    early += [lit] if start < late_until else []
+                    late += [lit] if end > leave_from else []
+            arrive_late = 0 if early_meeting else _is_zero(m, early, f"late[{teacher},{day}]")
+            leave_early = 0 if late_meeting else _is_zero(m, late, f"leave[{teacher},{day}]")
+            flag = m.new_bool_var(f"flex[{teacher},{day}]")
+            m.add_max_equality(flag, [arrive_late, leave_early])
+            flags.append(flag)
+        v.flexible[teacher] = flags
+    return v.flexible

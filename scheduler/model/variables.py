@@ -32,6 +32,19 @@ class Vars:
     # enforcement literals per rule instance, only in explain mode
     guards: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
     located: dict[tuple[str, int], tuple[int, bool] | None] = field(default_factory=dict)
+    # after-school ("5+2"), only when the school configures it:
+    # duty[(class, day, teacher)]: the teacher supervises the class's session 1 (and its non-club pupils after)
+    duty: dict[tuple[str, int, str], cp_model.IntVar] = field(default_factory=dict)
+    # meets[(club, day)]: the club meets that day; instructs[(club, teacher)]: the club's one instructor
+    meets: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    instructs: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    # leads[(club, day, teacher)] = meets ∧ instructs, for days the teacher can come
+    leads: dict[tuple[str, int, str], cp_model.IntVar] = field(default_factory=dict)
+    # after-school work per teacher: (day, start minute, end minute, literal)
+    after_school_work: dict[str, list[tuple[int, int, int, cp_model.IntVar]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    flexible: dict[str, list[cp_model.IntVar]] | None = None  # per teacher and day, built on first use
 
     def enforce(self, family: str, key: str) -> list[cp_model.IntVar]:
         """Enforcement literal of one rule instance (e.g. ("teacher_clash", "t017")); none normally."""
@@ -74,7 +87,44 @@ def build_vars(m: cp_model.CpModel, school: School, explain: bool = False) -> Va
                 v.starts[lesson.id].append((day, period, var))
                 for covered in range(period, period + lesson.duration):
                     v.covers[(lesson.id, day, covered)].append(var)
+    if school.after_school is not None:
+        _after_school_vars(m, v)
     return v
+
+
+def _after_school_vars(m: cp_model.CpModel, v: Vars) -> None:
+    """Session-1 duties, club days and instructors; ``leads`` is defined here as meets ∧ instructs."""
+    school = v.school
+    for school_class in school.classes:
+        start, end = school.duty_interval(school_class.id) if school_class.stage in school.window_by_stage else (0, 0)
+        for day in school.service_days:
+            if not school.needs_supervision(school_class.id, day):
+                continue
+            for teacher in school.supervisor_candidates(school_class.id):
+                if school.after_school_available(teacher, day):
+                    var = m.new_bool_var(f"duty[{school_class.id},{day},{teacher}]")
+                    v.duty[(school_class.id, day, teacher)] = var
+                    v.after_school_work[teacher].append((day, start, end, var))
+    for club in school.after_school.clubs:
+        start, end = school.club_interval(club)
+        for day in school.service_days:
+            v.meets[(club.id, day)] = m.new_bool_var(f"meets[{club.id},{day}]")
+        for teacher in dict.fromkeys(club.instructors):
+            v.instructs[(club.id, teacher)] = m.new_bool_var(f"instructs[{club.id},{teacher}]")
+            for day in school.service_days:
+                if not school.after_school_available(teacher, day):
+                    continue
+                meets, instructs = v.meets[(club.id, day)], v.instructs[(club.id, teacher)]
+                lead = m.new_bool_var(f"leads[{club.id},{day},{teacher}]")
+                m.add_bool_and([meets, instructs]).only_enforce_if(lead)
+                m.add_bool_or([lead, ~meets, ~instructs])
+                v.leads[(club.id, day, teacher)] = lead
+                v.after_school_work[teacher].append((day, start, end, lead))
+
+
+def decision_vars(v: Vars) -> list[cp_model.IntVar]:
+    """Every decision variable (lesson starts and after-school choices), e.g. for hints."""
+    return [*v.start.values(), *v.duty.values(), *v.meets.values(), *v.instructs.values()]
 
 
 def period_minutes(schedule: BellSchedule, period: int) -> int:
