@@ -81,6 +81,20 @@ def cmd_solve(args: argparse.Namespace) -> int:
         f"目标值 {result.objective:.0f}  下界 {result.bound:.0f}  差距 {gap}  首个可行解 {result.time_to_first:.1f} 秒"
     )
     print("软目标：" + "，".join(f"{k}={v}" for k, v in result.terms.items()))
+    policy = school.resolved_policy
+    overrides = "；".join(f"{k} = {v}" for k, v in policy.overrides.items()) or "无"
+    print(f"政策：{policy.id}（{policy.name}），学校覆盖：{overrides}")
+    plan = result.solution.after_school
+    if plan is not None and result.clubs is not None:
+        from scheduler.clubs import choice_summary
+
+        summary = choice_summary(school, plan.enrolments)
+        print(
+            f"课后服务：{len(plan.supervisions)} 次看护、{len(plan.club_meetings)} 次社团活动；"
+            f"选课：第一志愿 {summary['first_choice']}%，前三志愿 {summary['top3']}%，"
+            f"未分到社团 {summary['unplaced']} 人（分配 {result.clubs.status}，{result.clubs.wall_time:.1f} 秒）；"
+            f"教师弹性上下班每周至少 {school.flexible.min_days} 天"
+        )
     print(report.summary())
     print(f"已写出：{out / 'solution.json'}、{out / 'timetable.xlsx'}、{out / 'report.json'}")
     return EXIT_OK if report.ok else EXIT_BROKEN
