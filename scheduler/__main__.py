@@ -1,4 +1,4 @@
-"""Command line: ``python -m scheduler solve|check|explain …``.
+"""Command line: ``python -m scheduler solve|replan|check|explain …``.
 
 Exit codes: 0 done (a timetable that passes the checker / a clean check); 2 bad input;
 3 the school cannot be timetabled (with the reasons); 4 no timetable found within the time
@@ -100,6 +100,56 @@ def cmd_solve(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_BROKEN
 
 
+def cmd_replan(args: argparse.Namespace) -> int:
+    """Minimal-change re-planning: the changed school, the current timetable → as few moves as possible."""
+    from scheduler.changes import KIND_WORDS, change_table
+    from scheduler.views import write_change_workbook, write_timetable_workbook
+
+    school = load_school(args.school)
+    try:
+        current = Solution.load(args.current)
+    except (OSError, ValueError) as exc:
+        raise InputError(str(args.current), [str(exc).splitlines()[0]]) from None
+    options = SolveOptions(time_limit=args.time_limit, workers=args.workers, seed=args.seed, baseline=current)
+    note = f"自第 {args.from_week} 周起执行" if args.from_week else ""
+    print(
+        f"调课：{school.name}，以 {args.current} 为当前课表，尽量少移动课程（跨天移动计 3、同日换节计 1），"
+        f"时限 {args.time_limit:g} 秒",
+        file=sys.stderr,
+    )
+    result = solve(school, options, progress=None if args.quiet else _progress_printer(args.time_limit))
+    if not args.quiet:
+        print(file=sys.stderr)
+    print(f"状态：{STATUS_WORDS[result.status]}  用时 {result.wall_time:.1f} 秒")
+    if result.solution is None or result.changes is None:
+        for finding in result.explanation:
+            print(f"  - {finding.message}")
+        if not result.explanation:
+            print("时限内未找到课表：请延长 --time-limit 或检查数据。")
+        return EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_NO_SOLUTION
+    report = check(school, result.solution)
+    changes = result.changes
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    result.solution.save(out / "solution.json")
+    (out / "report.json").write_text(report.model_dump_json(indent=1), encoding="utf-8")
+    (out / "changes.json").write_text(changes.model_dump_json(indent=1), encoding="utf-8")
+    table = change_table(school, changes)
+    (out / "changes.csv").write_text("\ufeff" + table.to_csv(index=False), encoding="utf-8")
+    write_change_workbook(school, changes, out / "changes.xlsx", note=note, report=report)
+    write_timetable_workbook(school, result.solution, out / "timetable.xlsx", report=report)
+    print(f"变动：{changes.line()}" + (f"（{note}）" if note else ""))
+    moved = table[table["变动"].isin([KIND_WORDS["day"], KIND_WORDS["period"]])]
+    for row in moved.head(args.show).itertuples(index=False):
+        print(f"  {row.班级} {row.学科}：{row.原时间} → {row.新时间}")
+    if len(moved) > args.show:
+        print(f"  ……共 {len(moved)} 节，见 changes.xlsx")
+    print("软目标：" + "，".join(f"{k}={v}" for k, v in result.terms.items()))
+    print(report.summary())
+    print(f"已写出：{out / 'changes.xlsx'}、{out / 'changes.csv'}、{out / 'solution.json'}、{out / 'timetable.xlsx'}")
+    return EXIT_OK if report.ok else EXIT_BROKEN
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     school = load_school(args.school)
     try:
@@ -180,6 +230,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="out", help="输出目录")
     p.add_argument("--quiet", action="store_true", help="不显示进度")
     p.set_defaults(run=cmd_solve)
+    p = sub.add_parser("replan", help="调课：学校数据变了（教师请假、教室停用、新班级），尽量少移动现有课表")
+    p.add_argument("school", help="变动后的学校数据（.json 或 .xlsx）")
+    p.add_argument("--current", required=True, help="当前课表 solution.json")
+    p.add_argument("--time-limit", type=float, default=60.0, help="求解时限（秒）")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--from-week", type=int, help="自第几周起执行（写入调课通知）")
+    p.add_argument("--show", type=int, default=20, help="屏幕上列出的变动条数")
+    p.add_argument("--out", default="out/replan", help="输出目录")
+    p.add_argument("--quiet", action="store_true", help="不显示进度")
+    p.set_defaults(run=cmd_replan)
     p = sub.add_parser("check", help="检查课表是否符合规则")
     p.add_argument("school")
     p.add_argument("solution")

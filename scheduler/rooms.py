@@ -18,7 +18,12 @@ def session_interval(school: School, placement: Placement) -> tuple[int, int]:
     return minutes(first.start), minutes(last.end)
 
 
-def assign_rooms(school: School, placements: list[Placement]) -> list[Placement]:
+def assign_rooms(
+    school: School, placements: list[Placement], prefer: dict[tuple[str, int, int], str | None] | None = None
+) -> list[Placement]:
+    """A room for every session; ``prefer`` (lesson, day, period) → room is tried first (re-planning
+    keeps a session's room when it can; any free room of the type keeps the greedy exact)."""
+    prefer = prefer or {}
     taken: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)  # (room, day) -> intervals
 
     def fits(room_id: str, day: int, interval: tuple[int, int]) -> bool:
@@ -42,7 +47,9 @@ def assign_rooms(school: School, placements: list[Placement]) -> list[Placement]
             pending.append((session_interval(school, placement), placement, room_type))
     pending.sort(key=lambda item: (item[1].day, item[0]))
     for interval, placement, room_type in pending:
-        room = next((r.id for r in school.rooms if r.type == room_type and fits(r.id, placement.day, interval)), None)
+        wanted = prefer.get((placement.lesson, placement.day, placement.period))
+        rooms = sorted(school.rooms, key=lambda r: r.id != wanted)
+        room = next((r.id for r in rooms if r.type == room_type and fits(r.id, placement.day, interval)), None)
         if room is not None:
             taken[(room, placement.day)].append(interval)
         out.append(placement.model_copy(update={"room": room}))

@@ -10,6 +10,7 @@ from typing import Literal
 from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
 
+from scheduler.changes import ChangeSummary, compare
 from scheduler.clubs import ClubStats, assign_pupils
 from scheduler.domain import School
 from scheduler.explain import Finding, explain_infeasible, precheck
@@ -46,6 +47,9 @@ class SolveOptions(BaseModel):
     workers: int = Field(2, ge=1, le=64)
     seed: int = 0
     hint: Solution | None = None  # warm start from a previous timetable
+    # minimal-change re-planning: stay close to this timetable (scheduler/changes.py counts the moves)
+    baseline: Solution | None = None
+    move_weight: int = Field(100, ge=1, le=10_000)  # objective weight of one move-cost unit (moves dominate)
     explain: bool = True  # on infeasibility, search for the rules that clash
     club_time_limit: float = Field(10.0, gt=0, le=3600)  # second stage: pupils into clubs
     feasibility_first: bool = True  # find any timetable first, then optimise from it
@@ -72,6 +76,7 @@ class Result(BaseModel):
     terms: dict[str, int] = {}
     explanation: list[Finding] = []
     clubs: ClubStats | None = None  # the pupil-to-club stage, when the school has pupil lists
+    changes: ChangeSummary | None = None  # re-planning: what moved against the baseline
 
     @property
     def has_timetable(self) -> bool:
@@ -125,9 +130,9 @@ def solve(
     if findings:
         return Result(status="infeasible", explanation=findings, wall_time=time.perf_counter() - started)
 
-    built = build_model(school)
-    if options.hint is not None:
-        _add_hints(built, options.hint)
+    built = build_model(school, baseline=options.baseline, move_weight=options.move_weight)
+    if options.hint is not None or options.baseline is not None:
+        _add_hints(built, options.hint or options.baseline)
     build_time = time.perf_counter() - started
 
     watcher = _Watcher(started, progress)
@@ -136,8 +141,12 @@ def solve(
     if stop is not None:
         threading.Thread(target=_stop_when, args=(stop, done, solvers), daemon=True).start()
     first_status = None
-    if options.hint is None and options.feasibility_first and not (stop is not None and stop.is_set()):
-        first_status = _feasibility_phase(built, options, started, watcher, solvers, progress)
+    if stop is not None and stop.is_set():
+        pass
+    elif options.baseline is not None:  # first as few moves as possible, then the soft goals too
+        first_status = _first_phase(built, options, started, watcher, solvers, progress, objective=built.moves)
+    elif options.hint is None and options.feasibility_first:
+        first_status = _first_phase(built, options, started, watcher, solvers, progress)
     solver = _solver(options, max(0.1, options.time_limit - (time.perf_counter() - started)))
     solvers.append(solver)
     if first_status == cp_model.INFEASIBLE:
@@ -151,7 +160,7 @@ def solve(
 
     if status in ("optimal", "feasible"):
         terms = {name: int(solver.value(expr)) for name, expr in built.terms.items()}
-        solution = _extract(school, built, solver, terms)
+        solution = _extract(school, built, solver, terms, options.baseline)
         clubs = None
         if school.after_school is not None:
             clubs = _after_school(school, built, solver, solution, options)
@@ -160,6 +169,10 @@ def solve(
         # so the solver's objective can sit above the timetable's true cost: recompute it exactly.
         weights = school.weights.model_dump()
         objective = float(sum(weights[name] * value for name, value in terms.items()))
+        changes = None
+        if options.baseline is not None:
+            objective += options.move_weight * solver.value(built.moves)
+            changes = compare(school, options.baseline, solution)
         bound = min(solver.best_objective_bound, objective)
         return Result(
             status=status,
@@ -172,6 +185,7 @@ def solve(
             build_time=build_time,
             terms=terms,
             clubs=clubs,
+            changes=changes,
         )
     explanation = []
     if status == "infeasible" and options.explain:
@@ -188,26 +202,44 @@ def _solver(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
     return solver
 
 
-def _feasibility_phase(
+class _FirstSeen(cp_model.CpSolverSolutionCallback):
+    def __init__(self, started: float):
+        super().__init__()
+        self.started = started
+        self.first: float | None = None
+
+    def on_solution_callback(self) -> None:
+        if self.first is None:
+            self.first = time.perf_counter() - self.started
+
+
+def _first_phase(
     built,
     options: SolveOptions,
     started: float,
     watcher: _Watcher,
     solvers: list,
     progress: Callable[[Progress], None] | None,
+    objective: cp_model.LinearExprT | None = None,
 ) -> int:
-    """Find any timetable without the soft goals (fast), then warm-start the optimisation from it.
+    """Find a timetable without the soft goals (fast), then warm-start the optimisation from it.
 
-    The first timetable counts as the time to first feasible solution.
+    Without ``objective`` any timetable will do (the solver stops at the first); with one (the
+    move cost of re-planning) the phase minimises it for its share of the time. The first
+    timetable counts as the time to first feasible solution.
     """
     plain = built.model.clone()
     plain.clear_objective()
+    if objective is not None:
+        plain.minimize(objective)
     budget = max(0.1, min(options.time_limit * FEASIBILITY_SHARE, options.time_limit - (time.perf_counter() - started)))
     solver = _solver(options, budget)
     solvers.append(solver)
-    status = solver.solve(plain)
+    seen = _FirstSeen(started)
+    status = solver.solve(plain, seen)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        watcher.first = time.perf_counter() - started
+        watcher.first = seen.first if seen.first is not None else time.perf_counter() - started
+        built.model.clear_hints()
         for var in decision_vars(built.vars):
             built.model.add_hint(var, solver.boolean_value(var))
         if progress:
@@ -229,13 +261,16 @@ def _add_hints(built, hint: Solution) -> None:
         built.model.add_hint(var, key in placed)
 
 
-def _extract(school: School, built, solver: cp_model.CpSolver, terms: dict[str, int]) -> Solution:
+def _extract(
+    school: School, built, solver: cp_model.CpSolver, terms: dict[str, int], baseline: Solution | None = None
+) -> Solution:
     placements = [
         Placement(lesson=lesson_id, day=day, period=period)
         for (lesson_id, day, period), var in built.vars.start.items()
         if solver.boolean_value(var)
     ]
-    placements = [describe(school, p) for p in assign_rooms(school, placements)]
+    prefer = {(p.lesson, p.day, p.period): p.room for p in baseline.placements} if baseline else None
+    placements = [describe(school, p) for p in assign_rooms(school, placements, prefer)]
     placements.sort(key=lambda p: (p.day, p.period, p.lesson))
     policy = school.resolved_policy
     return Solution(

@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from scheduler.changes import ChangeSummary, change_table
 from scheduler.clubs import choice_summary
 from scheduler.domain import BellSchedule, Lesson, School, Weights, clock, minutes
 from scheduler.policy import resolve_policy
@@ -930,3 +931,33 @@ def write_timetable_csv(school: School, solution: Solution, out_dir: str | Path)
     for room in school.rooms:
         save(room_grid(school, solution, room.id), f"room-{_file_part(room.id)}.csv", index=True)
     return written
+
+
+def write_change_workbook(
+    school: School, summary: ChangeSummary, path: str | Path, note: str = "", report: Report | None = None
+) -> Path:
+    """The change list of a re-plan (调课通知) as .xlsx: 说明 (counts) and 变动 (one row per change)."""
+
+    path = Path(path)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "说明"
+    rows = [
+        ("学校", school.name),
+        ("调整", note or "—"),
+        ("移动的课", f"{summary.moved} 节（调到另一天 {summary.moved_day}，同日换节次 {summary.moved_period}）"),
+        ("新增 / 取消", f"{summary.added} / {summary.removed}"),
+        ("换教师的课次", summary.teacher_changed),
+        ("换教室的课次", summary.room_changed),
+        ("未动的课次", summary.kept),
+    ]
+    if report is not None:
+        rows.append(("检查结果", report.summary()))
+    _write_frame(ws, pd.DataFrame(rows, columns=["项目", "内容"]))
+    _fit_columns(ws)
+    ws = wb.create_sheet("变动")
+    _write_frame(ws, change_table(school, summary))
+    _fit_columns(ws, max_width=30)
+    ws.freeze_panes = "A2"
+    wb.save(path)
+    return path

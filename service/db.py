@@ -62,6 +62,9 @@ class JobRow(Base):
     summary: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # Result without the solution
     explanation: Mapped[list | None] = mapped_column(JSON, nullable=True)  # Findings when infeasible
     message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # re-planning: the job whose timetable this one changes as little as possible (no foreign key:
+    # the baseline may be deleted later; its timetable is read when the job starts)
+    baseline_job_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class ResultRow(Base):

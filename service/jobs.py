@@ -15,6 +15,7 @@ import time
 
 from scheduler.check import check
 from scheduler.domain import School
+from scheduler.solution import Solution
 from scheduler.solve import Progress, Result, SolveOptions, solve
 from service.db import now
 from service.store import Store
@@ -115,7 +116,8 @@ class JobRunner:
 
             try:
                 school = School.model_validate(job.school_data)
-                options = SolveOptions(time_limit=job.time_limit, workers=job.workers, seed=job.seed)
+                baseline = self._baseline(job)
+                options = SolveOptions(time_limit=job.time_limit, workers=job.workers, seed=job.seed, baseline=baseline)
                 result = solve(school, options, progress=on_progress, stop=stop)
             except Exception as exc:
                 log.warning("job %s failed: %s", job_id, exc, exc_info=True)
@@ -127,6 +129,15 @@ class JobRunner:
                 self._stops.pop(job_id, None)
                 self._cancelled.discard(job_id)
             self._live.pop(job_id, None)
+
+    def _baseline(self, job) -> Solution | None:
+        """The timetable a re-planning job stays close to (read when the job starts)."""
+        if job.baseline_job_id is None:
+            return None
+        row = self.store.get_result(job.baseline_job_id)
+        if row is None:
+            raise ValueError(f"基准任务 {job.baseline_job_id} 的课表已不存在")
+        return Solution.model_validate(row.solution)
 
     def _record(self, job_id: str, school: School, result: Result) -> None:
         summary = summarise(result)

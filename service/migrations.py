@@ -72,8 +72,14 @@ def _v1_initial(connection: Connection) -> None:
     meta.create_all(connection)
 
 
+def _v2_job_baseline(connection: Connection) -> None:
+    """jobs.baseline_job_id: a re-planning job stays close to that job's timetable."""
+    connection.execute(text("ALTER TABLE jobs ADD COLUMN baseline_job_id VARCHAR(32)"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: schools, jobs, results", _v1_initial),
+    (2, "jobs.baseline_job_id for minimal-change re-planning", _v2_job_baseline),
 ]
 
 _VERSION = Table("schema_version", MetaData(), Column("version", Integer, nullable=False))

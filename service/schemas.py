@@ -33,6 +33,11 @@ class SolveRequest(BaseModel):
     )
     workers: int = Field(1, ge=1, le=64, description="CP-SAT 线程数；上限由服务配置")
     seed: int = Field(0, ge=0, le=2**31 - 1)
+    baseline_job_id: str | None = Field(
+        None,
+        max_length=32,
+        description="调课（尽量少改动）：以该任务（同一学校、已有课表）的课表为基准，移动尽可能少的课",
+    )
 
 
 class JobProgress(BaseModel):
@@ -59,6 +64,7 @@ class JobOut(BaseModel):
     explanation: list[dict[str, Any]] = Field([], description="无解时：相互冲突的规则")
     message: str | None = None
     has_timetable: bool = False
+    baseline_job_id: str | None = Field(None, description="调课任务：作为基准的课表所属任务")
 
 
 class AuditRequest(BaseModel):

@@ -64,7 +64,9 @@ class Store:
         return job_ids
 
     # ---- jobs ---------------------------------------------------------------------------
-    def create_job(self, school: SchoolRow, time_limit: float, workers: int, seed: int) -> JobRow:
+    def create_job(
+        self, school: SchoolRow, time_limit: float, workers: int, seed: int, baseline_job_id: str | None = None
+    ) -> JobRow:
         with self.sessions.begin() as session:
             row = JobRow(
                 id=uuid.uuid4().hex,
@@ -76,6 +78,7 @@ class Store:
                 workers=workers,
                 seed=seed,
                 created_at=now(),
+                baseline_job_id=baseline_job_id,
             )
             session.add(row)
         return row

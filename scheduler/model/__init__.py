@@ -39,6 +39,7 @@ from scheduler.model.lessons import (
     add_subject_per_day,
     add_weekly_hours,
 )
+from scheduler.model.moves import moves_cost
 from scheduler.model.objective import add_objective
 from scheduler.model.teachers import (
     add_meetings,
@@ -47,6 +48,7 @@ from scheduler.model.teachers import (
     add_teacher_unavailable,
 )
 from scheduler.model.variables import Vars, build_vars
+from scheduler.solution import Solution
 
 RULES = [
     add_lesson_count,
@@ -87,13 +89,25 @@ class BuiltModel:
     model: cp_model.CpModel
     vars: Vars
     terms: dict[str, cp_model.LinearExprT]
+    moves: cp_model.LinearExprT | None = None  # move cost against the baseline (re-planning only)
 
 
-def build_model(school: School, explain: bool = False, objective: bool = True) -> BuiltModel:
-    """Variables, every hard rule family and (unless ``objective`` is off) the soft goals."""
+def build_model(
+    school: School,
+    explain: bool = False,
+    objective: bool = True,
+    baseline: Solution | None = None,
+    move_weight: int = 100,
+) -> BuiltModel:
+    """Variables, every hard rule family and (unless ``objective`` is off) the soft goals.
+
+    With a ``baseline`` timetable (minimal-change re-planning) the objective also counts the
+    lessons moved away from it, ``move_weight`` per unit of move cost (scheduler/model/moves.py).
+    """
     m = cp_model.CpModel()
     v = build_vars(m, school, explain=explain)
     for rule in RULES:
         rule(m, v)
-    terms = add_objective(m, v) if objective else {}
-    return BuiltModel(model=m, vars=v, terms=terms)
+    moves = moves_cost(m, v, baseline) if baseline is not None else None
+    terms = add_objective(m, v, move_weight * moves if moves is not None else 0) if objective else {}
+    return BuiltModel(model=m, vars=v, terms=terms, moves=moves)

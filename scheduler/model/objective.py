@@ -167,8 +167,8 @@ TERMS = {
 }
 
 
-def add_objective(m: cp_model.CpModel, v: Vars) -> dict[str, cp_model.LinearExprT]:
-    """Build every soft term with a non-zero weight; minimise their weighted sum."""
+def add_objective(m: cp_model.CpModel, v: Vars, extra: cp_model.LinearExprT = 0) -> dict[str, cp_model.LinearExprT]:
+    """Build every soft term with a non-zero weight; minimise their weighted sum (plus ``extra``)."""
     weights = v.school.weights.model_dump()
     terms: dict[str, cp_model.LinearExprT] = {}
     for name, build in TERMS.items():
@@ -176,5 +176,5 @@ def add_objective(m: cp_model.CpModel, v: Vars) -> dict[str, cp_model.LinearExpr
             continue  # the term exists only with after-school service (docs/RULES.md)
         if weights[name] > 0:
             terms[name] = sum(build(m, v))
-    m.minimize(sum(weights[name] * expr for name, expr in terms.items()))
+    m.minimize(sum(weights[name] * expr for name, expr in terms.items()) + extra)
     return terms

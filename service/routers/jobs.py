@@ -40,6 +40,7 @@ def job_out(request: Request, job: JobRow) -> JobOut:
         explanation=job.explanation or [],
         message=job.message,
         has_timetable=job.status in ("done", "cancelled") and summary.get("status") in ("optimal", "feasible"),
+        baseline_job_id=job.baseline_job_id,
     )
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 from fastapi import APIRouter, HTTPException, Request, Response
 
 from scheduler import views
+from scheduler.changes import ChangeSummary, compare
 from scheduler.check import Report
 from scheduler.domain import School
 from scheduler.solution import Solution
@@ -166,3 +167,35 @@ def download_placements_csv(request: Request, job_id: str) -> Response:
     item = loaded(request, job_id)
     text = views.placements_table(item.school, item.solution).to_csv(index=False)
     return _download(("\ufeff" + text).encode("utf-8"), "text/csv; charset=utf-8", f"placements-{item.school.id}.csv")
+
+
+def _changes(request: Request, job_id: str, against: str | None) -> tuple[Loaded, ChangeSummary]:
+    """The change list from the ``against`` job's timetable (default: the job's re-planning baseline)."""
+    item = loaded(request, job_id)
+    store = store_of(request)
+    base_id = against or job_or_404(store, job_id).baseline_job_id
+    if base_id is None:
+        raise HTTPException(409, "该任务不是调课任务；请用 ?against=任务id 指定对比的课表")
+    base = store.get_result(base_id)
+    if base is None:
+        raise HTTPException(404, f"任务 '{base_id}' 没有课表")
+    return item, compare(item.school, Solution.model_validate(base.solution), item.solution)
+
+
+@router.get("/changes", summary="调课变动：与基准课表相比移动了哪些课")
+def changes(request: Request, job_id: str, against: str | None = None) -> ChangeSummary:
+    return _changes(request, job_id, against)[1]
+
+
+@router.get(
+    "/changes.xlsx",
+    summary="下载调课通知（变动清单 Excel）",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+def download_changes(request: Request, job_id: str, against: str | None = None) -> Response:
+    item, summary = _changes(request, job_id, against)
+    with tempfile.TemporaryDirectory() as folder:
+        path = views.write_change_workbook(item.school, summary, Path(folder) / "c.xlsx", report=item.report)
+        content = path.read_bytes()
+    return _download(content, XLSX, f"changes-{item.school.id}.xlsx")

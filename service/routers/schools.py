@@ -151,7 +151,14 @@ def start_solve(request: Request, response: Response, school_id: str, options: S
     if options.workers > settings.max_workers:
         raise invalid(("body", "workers"), f"at most {settings.max_workers} on this server")
     store = store_of(request)
-    job = store.create_job(school_or_404(store, school_id), time_limit, options.workers, options.seed)
+    school = school_or_404(store, school_id)
+    if options.baseline_job_id is not None:
+        baseline = store.get_job(options.baseline_job_id)
+        if baseline is None or baseline.school_id != school_id:
+            raise invalid(("body", "baseline_job_id"), f"该学校没有任务 '{options.baseline_job_id}'")
+        if store.get_result(baseline.id) is None:
+            raise invalid(("body", "baseline_job_id"), f"任务 '{baseline.id}' 没有课表，不能作为调课基准")
+    job = store.create_job(school, time_limit, options.workers, options.seed, options.baseline_job_id)
     runner_of(request).submit(job.id)
     response.headers["Location"] = f"/jobs/{job.id}"
     return job_out(request, store.get_job(job.id) or job)
