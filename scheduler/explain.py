@@ -562,8 +562,10 @@ def _solve_with(model: cp_model.CpModel, assumptions: list, time_limit: float) -
     return status, list(core)
 
 
-def explain_infeasible(school: School, time_limit: float = 30.0) -> list[Finding]:
-    """A minimal set of rule instances (per teacher, class, room type…) that cannot hold together."""
+def explain_infeasible(school: School, time_limit: float = 30.0, relax: bool = True) -> list[Finding]:
+    """A minimal set of rule instances (per teacher, class, room type…) that cannot hold together,
+    then (``relax``) for each a verified smallest relaxation or why it cannot be relaxed
+    (scheduler/relax.py, with up to another ``time_limit`` / 2 seconds)."""
     from scheduler.model import build_model  # the model is only needed here, not for pre-checks
 
     deadline = time.perf_counter() + time_limit
@@ -589,4 +591,8 @@ def explain_infeasible(school: School, time_limit: float = 30.0) -> list[Finding
     ]
     if findings:
         findings.insert(0, Finding(rule="conflict", message="以下规则无法同时满足（放宽其中任意一条即可能排出课表）："))
+        if relax:
+            from scheduler.relax import suggest_relaxations
+
+            findings += suggest_relaxations(school, keys, time_limit=max(5.0, time_limit / 2))
     return findings

@@ -61,7 +61,7 @@ def test_conflict_beyond_counting_is_explained_by_the_clashing_rules():
     assert "teacher_unavailable" in rules and "daily_activity" in rules
     assert any("赵老师" in f.message for f in findings)
     # minimal: dropping any one of the named rule instances makes the school solvable
-    assert len(findings) <= 4
+    assert len([f for f in findings if f.rule != "relaxation"]) <= 4
 
 
 def test_solve_returns_the_explanation_for_model_infeasibility():
@@ -70,3 +70,39 @@ def test_solve_returns_the_explanation_for_model_infeasibility():
     result = solve(School.model_validate(data), SolveOptions(time_limit=20))
     assert result.status == "infeasible"
     assert any(f.rule == "teacher_unavailable" for f in result.explanation)
+
+
+def test_explanation_offers_a_verified_relaxation_and_keeps_policy_rules():
+    # 赵老师 away all of Wednesday + PE needed daily: freeing Wednesday is the verified relaxation;
+    # the activity hour itself is policy and is never offered for relaxation.
+    data = tiny()
+    data["teachers"][3]["unavailable"] = [{"day": 3, "period": p} for p in range(1, 6)]
+    findings = explain_infeasible(School.model_validate(data), time_limit=20)
+    relaxations = [f for f in findings if f.rule == "relaxation"]
+    verified = [f.message for f in relaxations if "已验证" in f.message]
+    assert any("赵老师" in m and "周三" in m for m in verified), relaxations
+    assert not any("体育活动" in m for m in verified)
+    if any(f.rule == "daily_activity" for f in findings):
+        assert any("不能放宽" in f.message for f in relaxations)
+    # the verified change really works: apply it and solve
+    data["teachers"][3]["unavailable"] = []
+    assert solve(School.model_validate(data), SolveOptions(time_limit=10)).solution is not None
+
+
+def test_playground_too_small_at_the_only_pe_times_suggests_its_capacity():
+    # two PE teachers, each free only in period 1; PE is needed daily; the playground holds one class
+    data = tiny()
+    data["rooms"][0]["capacity"] = 1
+    data["teachers"].append({"id": "t6", "name": "孙老师", "subjects": ["pe"]})
+    data["assignments"][5]["teachers"] = ["t6"]
+    busy = [{"day": d, "period": p} for d in (1, 2, 3) for p in (2, 3, 4, 5)]
+    data["teachers"][3]["unavailable"] = busy
+    data["teachers"][5]["unavailable"] = busy
+    school = School.model_validate(data)
+    assert precheck(school) == []
+    findings = explain_infeasible(school, time_limit=20)
+    assert any(f.rule == "room_capacity" and "操场" in f.message for f in findings)
+    verified = [f.message for f in findings if f.rule == "relaxation" and "已验证" in f.message]
+    assert any("操场同时容纳 2 个班（现为 1）" in m for m in verified), findings
+    policy = [f for f in findings if f.rule == "relaxation" and "不能放宽" in f.message]
+    assert len(policy) == 1 and "三年级1班" in policy[0].message and "三年级2班" in policy[0].message

@@ -1,0 +1,219 @@
+"""The smallest relaxation that makes an impossible school solvable, tried and verified.
+
+``explain_infeasible`` names a minimal set of rule instances that cannot hold together. For each
+instance that rests on the school's own data (a teacher's limits and unavailable times, a room's
+capacity, a subject's per-day cap, a 教研 meeting, a pinned slot, the after-school duty cap) this
+module tries the smallest changes of that data, in increasing size, and keeps the first one for
+which the solver finds a timetable. Rules that come from policy (开齐开足, the activity hour,
+start times, study-time limits) are never relaxed: the finding says so and points at staffing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+from ortools.sat.python import cp_model
+from pydantic import ValidationError
+
+from scheduler.domain import School
+from scheduler.explain import Finding, precheck
+
+# rule families fixed by policy (docs/RULES.md): they are reported, never relaxed
+POLICY_FAMILIES = {
+    "lesson_count": "国家课程方案要求开齐开足",
+    "weekly_hours": "国家课程方案要求开齐开足",
+    "daily_activity": "每天校内体育活动时间为政策硬性要求",
+    "earliest_start": "最早上课时间由政策规定",
+    "daily_lessons": "每天课时上限由政策规定",
+    "daily_study_minutes": "每天在校学习时间上限由政策规定",
+    "latest_end": "低年级放学时间由政策规定",
+    "as_daily_minutes": "课后服务每天不少于2小时为政策要求",
+    "as_service_days": "课后服务每周5天为政策要求",
+    "as_end_time": "课后服务结束时间不早于下班时间为政策要求",
+    "as_session_length": "作业辅导时长由作业量规定决定",
+    "flexible_days": "教师每周弹性上下班天数为学校承诺",
+}
+
+Candidate = tuple[str, dict]  # (what is changed, in words; the changed school data)
+DAY_PROBE_LIMIT = 8.0  # seconds per feasibility probe
+
+
+def suggest_relaxations(school: School, core: list[tuple[str, str]], time_limit: float = 30.0) -> list[Finding]:
+    """For each (family, key) of a minimal conflict: a verified relaxation, or why there is none."""
+    deadline = time.perf_counter() + time_limit
+    out: list[Finding] = []
+    fixed: dict[str, list[str]] = {}
+    for family, key in core:
+        if family in POLICY_FAMILIES:
+            fixed.setdefault(family, []).append(key)
+    for family, keys in fixed.items():
+        out.append(
+            Finding(
+                rule="relaxation",
+                message=f"{POLICY_FAMILIES[family]}（{'、'.join(_record_name(school, k) for k in keys)}），"
+                "不能放宽；可考虑增加教师、场地或调整其他安排",
+                records=keys,
+            )
+        )
+    for family, key in core:
+        make = RELAXERS.get(family)
+        if make is None:
+            continue
+        for words, data in make(school, school.model_dump(mode="json"), key):
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0.5:
+                return out
+            if _solvable(data, min(DAY_PROBE_LIMIT, remaining)):
+                out.append(Finding(rule="relaxation", message=f"放宽建议（已验证可排出课表）：{words}", records=[key]))
+                break
+    return out
+
+
+def _record_name(school: School, key: str) -> str:
+    head = key.partition("/")[0]
+    for table in (school.class_by_id, school.teacher_by_id, school.club_by_id):
+        if head in table:
+            return table[head].name
+    if head.partition(":")[0] in school.class_by_id:
+        class_id, _, section = head.partition(":")
+        return f"{school.class_by_id[class_id].name}（{section}）"
+    return {"primary": "小学", "middle": "初中"}.get(head, head)
+
+
+def _solvable(data: dict, time_limit: float) -> bool:
+    from scheduler.model import build_model  # the model only for the probe, as in explain_infeasible
+
+    try:
+        school = School.model_validate(data)
+    except ValidationError:
+        return False
+    if precheck(school):
+        return False
+    built = build_model(school, objective=False)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = 2
+    return solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _teacher(data: dict, teacher_id: str) -> dict | None:
+    return next((t for t in data["teachers"] if t["id"] == teacher_id), None)
+
+
+def _copy(data: dict) -> dict:
+    import copy
+
+    return copy.deepcopy(data)
+
+
+def _max_week(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    teacher = school.teacher_by_id[key]
+    for extra in range(1, 7):
+        if teacher.max_lessons_per_week + extra > 40:
+            return
+        new = _copy(data)
+        _teacher(new, key)["max_lessons_per_week"] = teacher.max_lessons_per_week + extra
+        yield (
+            (
+                f"把 {teacher.name} 每周课时上限从 {teacher.max_lessons_per_week} 提高到 {teacher.max_lessons_per_week + extra}"
+            ),
+            new,
+        )
+
+
+def _max_day(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    teacher = school.teacher_by_id[key]
+    for extra in range(1, 4):
+        if teacher.max_lessons_per_day + extra > 12:
+            return
+        new = _copy(data)
+        _teacher(new, key)["max_lessons_per_day"] = teacher.max_lessons_per_day + extra
+        yield (
+            f"把 {teacher.name} 每天课时上限从 {teacher.max_lessons_per_day} 提高到 {teacher.max_lessons_per_day + extra}",
+            new,
+        )
+
+
+def _unavailable(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    teacher = school.teacher_by_id[key]
+    days = sorted({slot.day for slot in teacher.unavailable})
+    by_size = sorted(days, key=lambda d: sum(1 for s in teacher.unavailable if s.day == d))
+    for day in by_size:
+        new = _copy(data)
+        entry = _teacher(new, key)
+        freed = [s for s in entry["unavailable"] if s["day"] == day]
+        entry["unavailable"] = [s for s in entry["unavailable"] if s["day"] != day]
+        periods = "、".join(f"第{s['period']}节" for s in freed)
+        yield f"若 {teacher.name} {school.days[day - 1]}{periods}可以上课（取消这些不可排课时段）", new
+
+
+def _room(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    rooms = [r for r in data["rooms"] if r["id"] == key] or [r for r in data["rooms"] if r["type"] == key]
+    if not rooms:
+        return
+    total = sum(r["capacity"] for r in rooms)
+    names = "、".join(r["name"] for r in rooms)
+    for extra in range(1, 4):
+        new = _copy(data)
+        target = next(r for r in new["rooms"] if r["id"] == rooms[0]["id"])
+        if target["capacity"] + extra > 20:
+            return
+        target["capacity"] += extra
+        yield f"允许{names}同时容纳 {total + extra} 个班（现为 {total}），或再增加一间同类场地", new
+
+
+def _subject_per_day(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    subject_id = key.partition("/")[2]
+    subject = school.subject_by_id.get(subject_id)
+    if subject is None or subject.max_per_day >= 8:
+        return
+    new = _copy(data)
+    next(s for s in new["subjects"] if s["id"] == subject_id)["max_per_day"] = subject.max_per_day + 1
+    yield f"允许 {subject.name} 每天最多 {subject.max_per_day + 1} 节（现为 {subject.max_per_day}）", new
+
+
+def _meeting(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    meeting_id, _, teacher_id = key.partition("/")
+    meeting = next((m for m in school.meetings if m.id == meeting_id), None)
+    if meeting is None or teacher_id not in school.teacher_by_id:
+        return
+    new = _copy(data)
+    entry = next(m for m in new["meetings"] if m["id"] == meeting_id)
+    entry["teachers"] = [t for t in entry["teachers"] if t != teacher_id]
+    if not entry["teachers"]:
+        new["meetings"] = [m for m in new["meetings"] if m["id"] != meeting_id]
+    yield f"让 {school.teacher_by_id[teacher_id].name} 不参加「{meeting.name}」（或把该教研活动改到别的时间）", new
+
+
+def _pinned(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    lesson = next((x for x in data["lessons"] if x["id"] == key), None)
+    if lesson is None or not lesson.get("pinned"):
+        return
+    new = _copy(data)
+    next(x for x in new["lessons"] if x["id"] == key)["pinned"] = []
+    name = school.subject_by_id[school.lesson_by_id[key].subject].name
+    yield f"取消 {name}（{key}）的固定时段，由系统安排", new
+
+
+def _duty_cap(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    if not data.get("after_school"):
+        return
+    cap = data["after_school"]["max_duties_per_week"]
+    for extra in range(1, 3):
+        new = _copy(data)
+        new["after_school"]["max_duties_per_week"] = cap + extra
+        yield f"把教师每周课后服务次数上限从 {cap} 提高到 {cap + extra}", new
+
+
+RELAXERS: dict[str, Callable[[School, dict, str], Iterator[Candidate]]] = {
+    "teacher_max_week": _max_week,
+    "teacher_max_day": _max_day,
+    "teacher_unavailable": _unavailable,
+    "room_capacity": _room,
+    "as_room_capacity": _room,
+    "subject_per_day": _subject_per_day,
+    "meeting": _meeting,
+    "pinned": _pinned,
+    "as_duty_max_week": _duty_cap,
+}
