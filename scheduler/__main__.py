@@ -218,6 +218,53 @@ def cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    """What-if scenarios: solve the base school and every scenario, print and write the comparison."""
+    from scheduler.scenarios import load_base_solution, load_scenario_file, run_scenarios
+    from scheduler.scenarios.staffing import PROBE_WORDS
+
+    scenario_file, base = load_scenario_file(args.file)
+    if args.base_solution:
+        try:
+            current = Solution.load(args.base_solution)
+        except (OSError, ValueError) as exc:
+            raise InputError(str(args.base_solution), [str(exc).splitlines()[0]]) from None
+    else:
+        current = load_base_solution(scenario_file, args.file)
+    for option, value in (("--time-limit", args.time_limit), ("--workers", args.workers)):
+        if value is not None and value <= 0:
+            raise InputError(option, [f"应大于 0，而不是 {value:g}"])
+    changes = {"time_limit": args.time_limit, "workers": args.workers}
+    scenario_file = scenario_file.model_copy(update={k: v for k, v in changes.items() if v is not None})
+    print(
+        f"情景模拟：{base.name}，{len(scenario_file.scenarios)} 个情景 + 基准，"
+        f"{len(scenario_file.staffing)} 项人员测算，每次求解时限 {scenario_file.time_limit:g} 秒",
+        file=sys.stderr,
+    )
+
+    def show(outcome) -> None:
+        print(f"  完成：{outcome.name}（{outcome.status}，{outcome.wall_time:.1f} 秒）", file=sys.stderr)
+
+    comparison = run_scenarios(base, scenario_file, progress=show, base_solution=current)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    comparison.write_workbook(out / "scenarios.xlsx")
+    (out / "scenarios.json").write_text(comparison.model_dump_json(indent=1), encoding="utf-8")
+    print(comparison.summary_table().to_string(index=False))
+    for outcome in comparison.outcomes:
+        for reason in outcome.explanation[: args.show]:
+            print(f"【{outcome.name}】{reason}")
+        if len(outcome.explanation) > args.show:
+            print(f"【{outcome.name}】……共 {len(outcome.explanation)} 条原因，见 scenarios.xlsx")
+    for answer in comparison.staffing:
+        probes = "；".join(f"{p.teachers} 位{PROBE_WORDS[p.status]}（{p.seconds:.0f} 秒）" for p in answer.probes)
+        print(f"【人员测算 {answer.subject_name}】{answer.message}" + (f"  探测：{probes}" if probes else ""))
+    print(f"总用时 {comparison.wall_time:.0f} 秒（同时求解 {comparison.parallel} 个）")
+    print(f"已写出：{out / 'scenarios.xlsx'}、{out / 'scenarios.json'}")
+    broken = any(o.hard_violations for o in comparison.outcomes)
+    return EXIT_BROKEN if broken else EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scheduler", description="中小学排课与课后服务优化")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -262,6 +309,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="school.xlsx")
     p.add_argument("--example", default=str(EXAMPLE_SCHOOL), help="示例数据取自的学校")
     p.set_defaults(run=cmd_template)
+    p = sub.add_parser("scenarios", help="情景模拟：比较多个假设情景（教师变动、政策、场地、社团……）")
+    p.add_argument("file", help="情景文件（.json），格式见 docs/SCENARIOS.md")
+    p.add_argument("--out", default="out/scenarios", help="输出目录（scenarios.xlsx、scenarios.json）")
+    p.add_argument("--time-limit", type=float, help="每次求解时限（秒），默认取情景文件中的值")
+    p.add_argument("--workers", type=int, help="每次求解的 CP-SAT 线程数，默认取情景文件中的值")
+    p.add_argument("--base-solution", help="学校现行课表 solution.json：作为基准（不再求解基准）")
+    p.add_argument("--show", type=int, default=3, help="每个情景最多显示几条无解原因")
+    p.set_defaults(run=cmd_scenarios)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

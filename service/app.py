@@ -17,7 +17,7 @@ from service.jobs import JobRunner
 from service.limits import BodySizeLimit
 from service.migrations import migrate
 from service.results import ResultCache
-from service.routers import audit, jobs, policies, results, schools
+from service.routers import audit, jobs, policies, results, scenarios, schools
 from service.settings import Settings
 from service.store import Conflict, Store
 
@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runner = runner
     app.state.results = ResultCache()
     errors.install(app)
-    for module in (schools, jobs, results, audit, policies):
+    for module in (schools, jobs, results, audit, policies, scenarios):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
@@ -72,6 +72,8 @@ def seed_samples(store: Store, folder: Path) -> list[str]:
     """Load the bundled sample schools (instances/*.json) into an empty database."""
     loaded = []
     for path in sorted(folder.glob("*.json")):
+        if path.name.startswith("scenarios-"):
+            continue  # what-if scenario files (docs/SCENARIOS.md), not schools
         try:
             school = load_school(path)
             store.create_school(school)

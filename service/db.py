@@ -75,6 +75,24 @@ class ResultRow(Base):
     report: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # scheduler.check.Report
 
 
+class ScenarioRunRow(Base):
+    """A what-if scenario comparison (scheduler.scenarios), solved in the background."""
+
+    __tablename__ = "scenario_runs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    school_id: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)  # None: inline school
+    school_name: Mapped[str] = mapped_column(String(200))
+    school_data: Mapped[dict] = mapped_column(JSON)  # the base school as it was when the run was made
+    request: Mapped[dict] = mapped_column(JSON)  # scheduler.scenarios.ScenarioSet
+    status: Mapped[str] = mapped_column(String(16), index=True)  # queued / running / done / failed / interrupted
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    comparison: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # scheduler.scenarios.Comparison
+    message: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})

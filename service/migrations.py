@@ -77,9 +77,32 @@ def _v2_job_baseline(connection: Connection) -> None:
     connection.execute(text("ALTER TABLE jobs ADD COLUMN baseline_job_id VARCHAR(32)"))
 
 
+def _v3_scenario_runs(connection: Connection) -> None:
+    """scenario_runs: what-if scenario comparisons (a school snapshot, the scenarios, the comparison)."""
+    meta = MetaData()
+    Table(
+        "scenario_runs",
+        meta,
+        Column("id", String(32), primary_key=True),
+        # no foreign key: the run keeps its own school snapshot, the school may be deleted later
+        Column("school_id", String(64), index=True),
+        Column("school_name", String(200), nullable=False),
+        Column("school_data", JSON, nullable=False),
+        Column("request", JSON, nullable=False),
+        Column("status", String(16), nullable=False, index=True),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("started_at", DateTime(timezone=True)),
+        Column("finished_at", DateTime(timezone=True)),
+        Column("comparison", JSON),
+        Column("message", Text),
+    )
+    meta.create_all(connection)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: schools, jobs, results", _v1_initial),
     (2, "jobs.baseline_job_id for minimal-change re-planning", _v2_job_baseline),
+    (3, "scenario_runs for what-if scenario comparisons", _v3_scenario_runs),
 ]
 
 _VERSION = Table("schema_version", MetaData(), Column("version", Integer, nullable=False))

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import sessionmaker
 
 from scheduler.domain import School
-from service.db import JobRow, ResultRow, SchoolRow, now
+from service.db import JobRow, ResultRow, ScenarioRunRow, SchoolRow, now
 
 ACTIVE = ("queued", "running")  # a job in these states is (or should be) in the runner
 
@@ -142,6 +142,50 @@ class Store:
                     )
                 )
             return ids
+
+    # ---- scenario runs ------------------------------------------------------------------
+    def create_scenario_run(self, school_id: str | None, school: School, request: dict) -> ScenarioRunRow:
+        with self.sessions.begin() as session:
+            row = ScenarioRunRow(
+                id=uuid.uuid4().hex,
+                school_id=school_id,
+                school_name=school.name,
+                school_data=school_json(school),
+                request=request,
+                status="queued",
+                created_at=now(),
+            )
+            session.add(row)
+        return row
+
+    def get_scenario_run(self, run_id: str) -> ScenarioRunRow | None:
+        with self.sessions() as session:
+            return session.get(ScenarioRunRow, run_id)
+
+    def list_scenario_runs(self, limit: int = 100) -> list[ScenarioRunRow]:
+        query = select(ScenarioRunRow).order_by(ScenarioRunRow.created_at.desc()).limit(limit)
+        with self.sessions() as session:
+            return list(session.scalars(query))
+
+    def update_scenario_run(self, run_id: str, from_states: Iterable[str], **values) -> bool:
+        """Set ``values`` on the run only if it is in one of ``from_states`` (atomic); True if it was."""
+        with self.sessions.begin() as session:
+            changed = session.execute(
+                update(ScenarioRunRow)
+                .where(ScenarioRunRow.id == run_id, ScenarioRunRow.status.in_(list(from_states)))
+                .values(**values)
+            )
+            return changed.rowcount == 1
+
+    def interrupt_scenario_runs(self) -> int:
+        """Scenario runs a previous process left queued or running will never finish by themselves."""
+        with self.sessions.begin() as session:
+            changed = session.execute(
+                update(ScenarioRunRow)
+                .where(ScenarioRunRow.status.in_(ACTIVE))
+                .values(status="interrupted", finished_at=now(), message="服务重启时该情景模拟尚未完成（已中断）")
+            )
+            return changed.rowcount
 
 
 def school_json(school: School) -> dict:
