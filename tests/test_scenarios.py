@@ -264,7 +264,17 @@ def test_teachers_needed_finds_the_smallest_feasible_count():
 
 def test_teachers_needed_when_the_school_is_already_staffed():
     answer = teachers_needed(pe_school(3), "pe", max_extra=2, time_limit=10)
-    assert answer.needed_extra == 0 and [p.extra for p in answer.probes] == [0]
+    assert answer.needed_extra == 0 and answer.proven_minimal
+    assert {p.extra: p.status for p in answer.probes} == {0: "feasible", -1: "infeasible"}
+
+
+def test_teachers_needed_can_answer_fewer_than_today():
+    """5 PE teachers of 6 periods each for 18 PE periods: 3 would do."""
+    answer = teachers_needed(pe_school(5), "pe", max_extra=2, time_limit=10)
+    assert (answer.needed_extra, answer.needed_total, answer.proven_minimal) == (-2, 3, True)
+    statuses = {p.extra: p.status for p in answer.probes}
+    assert statuses[-2] == "feasible" and statuses[-3] == "infeasible"
+    assert "3 位体育教师即可" in answer.message and "比现在少 2 位" in answer.message
 
 
 def test_teachers_needed_reports_no_answer_honestly():

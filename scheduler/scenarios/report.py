@@ -132,14 +132,14 @@ class Comparison(BaseModel):
                     {
                         "学科": a.subject_name,
                         "现有教师": a.existing,
-                        "增加待聘": p.extra,
+                        "增减人数": p.extra,
                         "该学科教师": p.teachers,
                         "探测结果": PROBE_WORDS[p.status],
                         "用时(秒)": p.seconds,
                         "原因": p.reason,
                     }
                 )
-        columns = ["学科", "现有教师", "增加待聘", "该学科教师", "探测结果", "用时(秒)", "原因"]
+        columns = ["学科", "现有教师", "增减人数", "该学科教师", "探测结果", "用时(秒)", "原因"]
         return pd.DataFrame(rows, columns=columns)
 
     def text(self) -> str:
@@ -175,7 +175,7 @@ class Comparison(BaseModel):
             lines.append(f"【人员测算：{a.subject_name}】{a.message}")
             for p in a.probes:
                 reason = f"（{p.reason}）" if p.reason else ""
-                lines.append(f"  {p.teachers} 位（增加 {p.extra}）：{PROBE_WORDS[p.status]} {p.seconds:.1f} 秒{reason}")
+                lines.append(f"  {p.teachers} 位（{p.extra:+d}）：{PROBE_WORDS[p.status]} {p.seconds:.1f} 秒{reason}")
         return "\n".join(lines)
 
     def write_workbook(self, path: str | Path) -> Path:

@@ -1,8 +1,9 @@
 """人员测算: how many teachers of a subject does the school need?
 
 The subject's single-teacher assignments are re-dealt over the teachers who hold them now plus
-k generic new teachers ("待聘体育教师1…k"), by ``DEAL_RULE``; the smallest k in 0…max_extra whose
-school can be timetabled is found by bisection. A probe is the counting pre-check, then a
+k generic new teachers ("待聘体育教师1…k"), or, for k < 0, over all but the last |k| of them, by
+``DEAL_RULE``; the smallest k in (1 − existing)…max_extra whose school can be timetabled is found by
+bisection (the answer may be fewer teachers than the school has). A probe is the counting pre-check, then a
 feasibility-only CP-SAT solve with a short time limit. A probe that runs out of time is reported
 as unknown, never as infeasible, and the answer says whether it is proven minimal.
 """
@@ -59,7 +60,8 @@ def subject_teachers(school: School, subject: str) -> list[str]:
 
 
 def staffed(school: School, subject: str, extra: int) -> School:
-    """``school`` with ``extra`` generic teachers of ``subject`` and its assignments re-dealt (DEAL_RULE)."""
+    """``school`` with ``extra`` generic teachers of ``subject`` (``extra`` < 0: that many of the current
+    ones hold none of its lessons) and its assignments re-dealt (DEAL_RULE)."""
     name = school.subject_by_id[subject].name
     existing = subject_teachers(school, subject)
     holders = [school.teacher_by_id[t] for t in existing]
@@ -81,7 +83,9 @@ def staffed(school: School, subject: str, extra: int) -> School:
                 "max_lessons_per_day": per_day,
             }
         )
-    pool = existing + new_ids
+    pool = existing[: len(existing) + extra] if extra < 0 else existing + new_ids
+    if not pool:
+        raise ValueError(f"at least one {subject} teacher is needed")
     dealt = [a for a in data["assignments"] if a["subject"] == subject and len(a["teachers"]) == 1]
     loads = teacher_loads(school)
     spare = {t: school.teacher_by_id[t].max_lessons_per_week - loads[t] for t in existing}
@@ -90,6 +94,8 @@ def staffed(school: School, subject: str, extra: int) -> School:
     spare |= {t: per_week for t in new_ids}
     order = {t: i for i, t in enumerate(pool)}
     grade = {c.id: (c.grade, i) for i, c in enumerate(school.classes)}
+    for t in existing[len(pool) :]:
+        spare.pop(t)  # left out of this probe: they keep their other subjects only
     for a in sorted(dealt, key=lambda a: grade[a["class_id"]]):
         pick = max(pool, key=lambda t: (spare[t], -order[t]))
         spare[pick] -= assignment_periods(school, a)
@@ -129,10 +135,12 @@ def teachers_needed(
     workers: int = 1,
     hint: Solution | None = None,
 ) -> StaffingAnswer:
-    """The smallest k in 0…max_extra of added generic teachers for which ``school`` is feasible.
+    """The smallest k in (1 − existing)…max_extra of added (k < 0: removed) teachers for which
+    ``school`` is feasible.
 
-    Probes k = 0 first (the usual answer), then max_extra, then bisects between them assuming
-    more teachers never hurt. Unknown probes count as "not shown feasible".
+    Probes k = 0 first (today's count). When it is feasible, bisects downwards to find whether fewer
+    would do; otherwise probes max_extra and bisects upwards. Assumes more teachers never hurt.
+    Unknown probes count as "not shown feasible".
     """
     if subject not in school.subject_by_id:
         raise InputError("人员测算", [f"subject: 没有这个学科：'{subject}'"])
@@ -153,9 +161,16 @@ def teachers_needed(
         seen[k] = status
         return status
 
+    lowest = 1 - len(existing)  # at least one teacher of the subject
     lo, hi = 0, None
     if run(0) == "feasible":
-        hi = 0
+        lo, hi = lowest, 0
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if run(mid) == "feasible":
+                hi = mid
+            else:
+                lo = mid + 1
     elif max_extra > 0 and run(max_extra) == "feasible":
         lo, hi = 1, max_extra
         while lo < hi:
@@ -172,9 +187,11 @@ def teachers_needed(
         )
         return answer
     answer.needed_extra, answer.needed_total = hi, len(existing) + hi
-    answer.proven_minimal = hi == 0 or seen.get(hi - 1) == "infeasible"
-    if hi == 0:
-        answer.message = f"现有 {len(existing)} 位{name}教师即可排出课表（按测算规则重新分配任课）"
+    answer.proven_minimal = hi == lowest or seen.get(hi - 1) == "infeasible"
+    if hi <= 0:
+        fewer = f"，比现在少 {-hi} 位" if hi < 0 else ""
+        proof = "" if answer.proven_minimal else "；更少的人数有探测在时限内未定，未证明是最少"
+        answer.message = f"{answer.needed_total} 位{name}教师即可排出课表（现有 {len(existing)} 位{fewer}，按测算规则重新分配任课）{proof}"
     elif answer.proven_minimal:
         answer.message = f"至少需要 {answer.needed_total} 位{name}教师（现有 {len(existing)} 位，需增加 {hi} 位）"
     else:
