@@ -111,6 +111,7 @@ SHEETS: dict[str, list[Column]] = {
         _c("max_lessons_per_week", "int", "每周最多课时（0–40）"),
         _c("max_lessons_per_day", "int", "每天最多课时（0–12）"),
         _c("outside_staff", "bool", "外聘：TRUE/FALSE"),
+        _c("after_school_days", "days", "可承担课后服务的日子（1=周一，逗号分隔）；空=每天；none=不承担"),
     ],
     "teacher_unavailable": [
         _c("teacher", "str", "教师编号"),
@@ -158,8 +159,51 @@ SHEETS: dict[str, list[Column]] = {
         _c("start", "clock", "开始（HH:MM）"),
         _c("end", "clock", "结束（HH:MM）"),
     ],
+    # ---- 课后服务 "5+2" (docs/RULES.md, after-school); a school without it leaves these sheets empty
+    "after_school": [
+        _c("days", "days", "课后服务日（1=周一，逗号分隔）；空=每个上课日"),
+        _c("work_end", "clock", "当地下班时间（HH:MM），服务结束不早于此"),
+        _c("max_duties_per_week", "int", "每位教师每周课后服务（看护+社团）最多几次"),
+        _c("supervisors", "str", "第一时段看护教师：class=本班任课教师，grade=本年级任课教师"),
+    ],
+    "after_school_windows": [
+        _c("stage", "stage", "学段：primary/小学 或 middle/初中"),
+        _c("start", "clock", "第一时段（作业辅导）开始（HH:MM）"),
+        _c("session1_end", "clock", "第一时段结束（HH:MM）"),
+        _c("session2_start", "clock", "第二时段（社团）开始（HH:MM）"),
+        _c("end", "clock", "课后服务结束（HH:MM）"),
+    ],
+    "clubs": [
+        _c("id", "str", "社团编号"),
+        _c("name", "str", "社团名称，如 足球"),
+        _c("category", "str", "类别：sports/arts/science/reading/labour/chess/other"),
+        _c("grades", "list", "面向年级（同一学段），逗号分隔，如 3, 4"),
+        _c("min_size", "int", "最少人数"),
+        _c("max_size", "int", "最多人数"),
+        _c("days_per_week", "int", "每周活动几次"),
+        _c("room_type", "str", "需要的场地类型，如 playground、music"),
+        _c("physical_activity", "bool", "计入体育活动时间：TRUE/FALSE"),
+        _c("instructors", "list", "可指导的教师编号（校内或外聘），逗号分隔"),
+    ],
+    "pupils": [
+        _c("id", "str", "学生编号"),
+        _c("class_id", "str", "班级编号"),
+        _c("until", "list", "每个上课日留到：0=放学走，1=第一时段后，2=第二时段后；逗号分隔，如 2, 2, 1, 0, 2"),
+        _c("choices", "list", "社团志愿（社团编号，第一志愿在前），逗号分隔"),
+    ],
+    "participation": [
+        _c("class_id", "str", "班级编号（无学生名单时按人数）"),
+        _c("session1", "list", "每个上课日参加第一时段的人数，逗号分隔"),
+        _c("session2", "list", "每个上课日参加第二时段的人数，逗号分隔"),
+    ],
 }
-SINGLE_ROW = ("school", "weights", "flexible")
+SINGLE_ROW = ("school", "weights", "flexible", "after_school")
+AFTER_SCHOOL_TABLES = {
+    "after_school_windows": "windows",
+    "clubs": "clubs",
+    "pupils": "pupils",
+    "participation": "participation",
+}
 # Where an error on a whole table (no row) is shown.
 TABLE_SHEETS = {
     "id": "school",
@@ -176,6 +220,7 @@ TABLE_SHEETS = {
     "meetings": "meetings",
     "weights": "weights",
     "flexible": "flexible",
+    "after_school": "after_school",
 }
 
 Location = tuple[str, int | None, str | None]  # sheet, Excel row, column
@@ -186,7 +231,7 @@ def _cell_value(kind: str, value: Any) -> Any:
     if value is None:
         return None
     if kind == "list":
-        return ", ".join(value) or None
+        return ", ".join(map(str, value)) or None
     if kind == "days":
         return ", ".join(map(str, value)) if value else "none"
     if kind == "slots":
@@ -226,6 +271,12 @@ def _school_rows(school: School) -> dict[str, list[dict[str, Any]]]:
     rows["teachers"] = data["teachers"]
     for teacher in data["teachers"]:
         rows["teacher_unavailable"] += [{"teacher": teacher["id"], **slot} for slot in teacher["unavailable"]]
+    after = data.get("after_school")
+    rows["after_school"] = (
+        [{k: after[k] for k in ("days", "work_end", "max_duties_per_week", "supervisors")}] if after else []
+    )
+    for sheet, field in AFTER_SCHOOL_TABLES.items():
+        rows[sheet] = after[field] if after else []
     return rows
 
 
@@ -490,6 +541,7 @@ def _read(path: str | Path) -> tuple[dict[str, Any], dict[tuple, Location]]:
         if rows[sheet]:
             r, record = rows[sheet][0]
             data[sheet] = reader.table((sheet,), sheet, r, record)
+    _read_after_school(reader, rows, data)
 
     _read_bells(reader, rows, data)
     for table in ("subjects", "teachers", "rooms", "classes", "assignments", "lessons", "meetings"):
@@ -512,6 +564,24 @@ def _read(path: str | Path) -> tuple[dict[str, Any], dict[tuple, Location]]:
     if errors:
         raise InputError(str(path), errors)
     return data, reader.where
+
+
+def _read_after_school(reader: _Reader, rows: dict, data: dict[str, Any]) -> None:
+    """after_school (one row) + windows / clubs / pupils / participation → ``after_school``; none: no service."""
+    if not rows["after_school"] and not any(rows[sheet] for sheet in AFTER_SCHOOL_TABLES):
+        return
+    after: dict[str, Any] = {}
+    if rows["after_school"]:
+        r, record = rows["after_school"][0]
+        after |= reader.table(("after_school",), "after_school", r, record)
+    else:
+        reader.where[("after_school",)] = ("after_school", None, None)
+    for sheet, field in AFTER_SCHOOL_TABLES.items():
+        after[field] = [
+            reader.table(("after_school", field, i), sheet, r, record) for i, (r, record) in enumerate(rows[sheet])
+        ]
+        reader.where.setdefault(("after_school", field), (sheet, None, None))
+    data["after_school"] = after
 
 
 def _read_bells(reader: _Reader, rows: dict, data: dict[str, Any]) -> None:

@@ -421,3 +421,40 @@ def test_round_trip_property(tmp_path, data):
     except ValidationError:
         assume(False)
     assert round_trip(school, tmp_path / "random.xlsx").model_dump() == school.model_dump()
+
+
+# ---- after-school "5+2" sheets ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def urban_book(tmp_path_factory) -> tuple[School, Path]:
+    school = load_school("instances/urban-24.json")
+    return school, write_school_workbook(school, tmp_path_factory.mktemp("urban") / "urban.xlsx")
+
+
+def test_after_school_round_trips_through_the_workbook(urban_book):
+    school, path = urban_book
+    assert school.after_school is not None and school.after_school.pupils
+    assert load_school(path).model_dump() == school.model_dump()
+    book = openpyxl.load_workbook(path, read_only=True)
+    assert {"after_school", "after_school_windows", "clubs", "pupils", "participation"} <= set(book.sheetnames)
+
+
+def test_school_without_after_school_keeps_none(tmp_path, school):
+    assert school.after_school is None
+    assert round_trip(school, tmp_path / "s.xlsx").after_school is None
+
+
+def test_after_school_errors_name_sheet_row_column(tmp_path, urban_book):
+    _, path = urban_book
+    copy = tmp_path / "bad.xlsx"
+    copy.write_bytes(path.read_bytes())
+    book = openpyxl.load_workbook(copy)
+    clubs = book["clubs"]
+    column = [c.value for c in clubs[1]].index("instructors") + 1
+    clubs.cell(row=4, column=column, value="t404")  # the second club
+    pupils = book["pupils"]
+    column = [c.value for c in pupils[1]].index("choices") + 1
+    pupils.cell(row=3, column=column, value="no-such-club")
+    book.save(copy)
+    found = problems(copy)
+    assert any(p.startswith("sheet clubs, row 4, column instructors: ") and "t404" in p for p in found), found
+    assert any(p.startswith("sheet pupils, row 3, column choices: ") and "no-such-club" in p for p in found), found
