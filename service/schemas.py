@@ -113,6 +113,15 @@ class GridOut(BaseModel):
     cells: list[list[Cell]]
 
 
+class TableOut(BaseModel):
+    """A table of the result (the same rows as the workbook's sheet), Chinese column names."""
+
+    name: str
+    title: str
+    columns: list[str]
+    rows: list[list[str | int | float | bool | None]]
+
+
 class PolicySummary(BaseModel):
     id: str
     name: str

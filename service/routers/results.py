@@ -19,7 +19,7 @@ from scheduler.domain import School
 from scheduler.solution import Solution
 from service.deps import job_or_404, store_of
 from service.results import Loaded
-from service.schemas import Cell, GridOut, ReportOut
+from service.schemas import Cell, GridOut, ReportOut, TableOut
 from service.security import READ
 
 router = APIRouter(prefix="/jobs/{job_id}", tags=["results 课表结果"], dependencies=READ)
@@ -199,3 +199,37 @@ def download_changes(request: Request, job_id: str, against: str | None = None) 
         path = views.write_change_workbook(item.school, summary, Path(folder) / "c.xlsx", report=item.report)
         content = path.read_bytes()
     return _download(content, XLSX, f"changes-{item.school.id}.xlsx")
+
+
+TABLES = {
+    "teacher_load": ("教师课时", views.teacher_load_table, False),
+    "after_school_plan": ("课后服务安排（每天）", views.after_school_plan_table, True),
+    "club_roster": ("社团名单", views.club_roster_table, True),
+    "teacher_hours": ("教师到校、离校与弹性上下班", views.teacher_hours_table, True),
+    "activity": ("每班每天体育活动分钟", views.activity_table, True),
+    "choice_summary": ("社团志愿满足情况", views.choice_summary_table, True),
+}
+TableName = Literal["teacher_load", "after_school_plan", "club_roster", "teacher_hours", "activity", "choice_summary"]
+
+
+@router.get("/tables/{table}", summary="附表：教师课时、课后服务安排、社团名单、教师到校离校、体育活动分钟、志愿满足")
+def table(request: Request, job_id: str, table: TableName) -> TableOut:
+    item = loaded(request, job_id)
+    title, build, needs_after_school = TABLES[table]
+    if needs_after_school and (item.school.after_school is None or item.solution.after_school is None):
+        raise HTTPException(404, f"该校没有课后服务安排，无 {title}")
+    frame = build(item.school, item.solution).astype(object).where(lambda f: f.notna(), None)
+    return TableOut(
+        name=table,
+        title=title,
+        columns=[str(c) for c in frame.columns],
+        rows=[[_plain(v) for v in row] for row in frame.itertuples(index=False)],
+    )
+
+
+def _plain(value):
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return str(value)

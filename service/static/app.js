@@ -85,7 +85,10 @@ function resetJob() {
   $("timetable").hidden = true;
   $("report").hidden = true;
   $("explanation").hidden = true;
+  $("changes").hidden = true;
+  $("tables").hidden = true;
   $("cancel").disabled = true;
+  $("replan").disabled = true;
 }
 
 function showJob(job) {
@@ -102,6 +105,7 @@ function showJob(job) {
   $("message").textContent = job.message || "";
   $("cancel").disabled = !ACTIVE.has(job.status);
   $("solve").disabled = ACTIVE.has(job.status);
+  $("replan").disabled = ACTIVE.has(job.status) || !job.has_timetable;
   const explanation = job.explanation || [];
   $("explanation").hidden = explanation.length === 0;
   $("explanation-list").innerHTML = "";
@@ -110,8 +114,14 @@ function showJob(job) {
     item.textContent = finding.message || finding.rule || JSON.stringify(finding);
     $("explanation-list").appendChild(item);
   }
-  if (changed && job.has_timetable) { $("timetable").hidden = false; loadGrid(); loadReport(); }
-  if (!job.has_timetable) { $("timetable").hidden = true; $("report").hidden = true; }
+  if (changed && job.has_timetable) {
+    $("timetable").hidden = false;
+    $("tables").hidden = false;
+    loadGrid(); loadReport(); loadTable(); loadChanges();
+  }
+  if (!job.has_timetable) {
+    for (const id of ["timetable", "report", "tables", "changes"]) $(id).hidden = true;
+  }
 }
 
 function poll(jobId) {
@@ -127,10 +137,11 @@ function poll(jobId) {
   tick();
 }
 
-async function startSolve() {
+async function startSolve(baseline) {
   showError("");
   try {
     const body = { time_limit: Number($("time-limit").value) || 10 };
+    if (baseline) body.baseline_job_id = baseline;
     const response = await api(`/schools/${encodeURIComponent(state.school.id)}/solve`, {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
     });
@@ -192,6 +203,58 @@ function renderGrid(grid) {
   }
 }
 
+function renderRows(target, columns, rows) {
+  const table = document.createElement("table");
+  const head = table.createTHead().insertRow();
+  for (const column of columns) head.appendChild(document.createElement("th")).textContent = column;
+  const body = table.createTBody();
+  for (const row of rows) {
+    const line = body.insertRow();
+    for (const value of row) line.insertCell().textContent = value === null ? "" : value;
+  }
+  target.innerHTML = "";
+  target.appendChild(table);
+}
+
+async function loadTable() {
+  if (!state.job || !state.job.has_timetable) return;
+  $("table-note").textContent = "";
+  try {
+    const response = await fetch(`/jobs/${state.job.id}/tables/${$("table-name").value}`,
+      { headers: apiKey() ? { "X-API-Key": apiKey() } : {} });
+    const body = await response.json();
+    if (!response.ok) { $("table-note").textContent = body.detail; $("extra-table").innerHTML = ""; return; }
+    renderRows($("extra-table"), body.columns, body.rows);
+  } catch (error) { showError(error); }
+}
+
+const CHANGE_WORDS = { day: "调到另一天", period: "同日换节次", added: "新增", removed: "取消", teacher: "换教师", room: "换教室" };
+
+function slotText(day, period) {
+  if (day === null || day === undefined) return "";
+  return `${state.school.days[day - 1] || `第${day}天`} 第${period}节`;
+}
+
+async function loadChanges() {
+  $("changes").hidden = true;
+  if (!state.job || !state.job.baseline_job_id || !state.job.has_timetable) return;
+  try {
+    const summary = await (await api(`/jobs/${state.job.id}/changes`)).json();
+    $("changes").hidden = false;
+    $("changes-summary").textContent =
+      `移动 ${summary.moved_day + summary.moved_period} 节（跨天 ${summary.moved_day}，同日换节 ${summary.moved_period}），` +
+      `换教师 ${summary.teacher_changed}，换教室 ${summary.room_changed}，未动 ${summary.kept}`;
+    const rows = summary.changes.map((c) => [c.classes, c.subject, CHANGE_WORDS[c.kind] || c.kind,
+      slotText(c.from_day, c.from_period), slotText(c.to_day, c.to_period)]);
+    const body = $("changes-table").tBodies[0];
+    body.innerHTML = "";
+    for (const row of rows) {
+      const line = body.insertRow();
+      for (const value of row) line.insertCell().textContent = value;
+    }
+  } catch (error) { showError(error); }
+}
+
 async function loadReport() {
   try {
     const report = await (await api(`/jobs/${state.job.id}/report`)).json();
@@ -226,7 +289,11 @@ $("api-key").addEventListener("change", () => localStorage.setItem("scheduler-ap
 $("school").addEventListener("change", (event) => selectSchool(event.target.value).catch(showError));
 $("kind").addEventListener("change", () => { fillEntities(); loadGrid(); });
 $("entity").addEventListener("change", loadGrid);
-$("solve").addEventListener("click", startSolve);
+$("solve").addEventListener("click", () => startSolve(null));
+$("replan").addEventListener("click", () => { if (state.job) startSolve(state.job.id); });
+$("table-name").addEventListener("change", loadTable);
+$("download-changes").addEventListener("click", () =>
+  download(`/jobs/${state.job.id}/changes.xlsx`, `${state.school.name}调课通知.xlsx`));
 $("cancel").addEventListener("click", cancelJob);
 $("download-xlsx").addEventListener("click", () =>
   download(`/jobs/${state.job.id}/timetable.xlsx`, `${state.school.name}课表.xlsx`));

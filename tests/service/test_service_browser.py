@@ -73,6 +73,13 @@ def test_page_solves_a_school_and_shows_the_grid(tmp_path):
                 saved = tmp_path / "download.xlsx"
                 download_info.value.save_as(saved)
                 assert any("三年级1班" in name for name in openpyxl.load_workbook(saved).sheetnames)
+
+                # the teachers' load table under the grid
+                expect(page.locator("#extra-table table tbody tr")).to_have_count(5)
+                # re-plan against this timetable: nothing changed in the school, so nothing moves
+                page.click("#replan")
+                expect(page.locator("#changes-summary")).to_contain_text("移动 0 节", timeout=30_000)
+                expect(page.locator("#status")).to_have_text("已完成")
                 assert errors == []
             finally:
                 browser.close()
