@@ -202,6 +202,7 @@ class Weights(Record):
     same_subject_same_day: int = Field(4, ge=0, le=1000)
     same_subject_in_a_row: int = Field(2, ge=0, le=1000)
     teacher_daily_overload: int = Field(1, ge=0, le=1000)
+    class_daily_overload: int = Field(1, ge=0, le=1000)
     flexible_day_shortfall: int = Field(5, ge=0, le=1000)
     after_school_duty_excess: int = Field(2, ge=0, le=1000)
 

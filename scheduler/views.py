@@ -72,6 +72,7 @@ OBJECTIVE_NAMES = {
     "same_subject_same_day": "同一学科一天多次",
     "same_subject_in_a_row": "同一学科连排",
     "teacher_daily_overload": "教师单日课时超过均值",
+    "class_daily_overload": "班级单日课时超过均值",
     "flexible_day_shortfall": "弹性上下班天数不足",
     "after_school_duty_excess": "课后服务次数超过均摊",
 }

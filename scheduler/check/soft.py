@@ -73,6 +73,19 @@ def teacher_daily_overload(ctx: Context) -> int:
     return total
 
 
+def class_daily_overload(ctx: Context) -> int:
+    """Per class atom and day: periods that day − ⌈periods in the week / number of days⌉, if positive."""
+    total = 0
+    n_days = len(ctx.school.days)
+    for sessions in ctx.by_atom.values():
+        per_day = Counter()
+        for session in sessions:
+            per_day[session.day] += session.lesson.duration
+        fair_share = math.ceil(sum(per_day.values()) / n_days)
+        total += sum(max(0, load - fair_share) for load in per_day.values())
+    return total
+
+
 def flexible_day_shortfall(ctx: Context) -> int:
     """弹性上下班: per teacher with a session, flexible days short of ``flexible.min_days``.
 
@@ -99,6 +112,7 @@ SOFT_TERMS: dict[str, Callable[[Context], int]] = {
     "same_subject_same_day": same_subject_same_day,
     "same_subject_in_a_row": same_subject_in_a_row,
     "teacher_daily_overload": teacher_daily_overload,
+    "class_daily_overload": class_daily_overload,
     "flexible_day_shortfall": flexible_day_shortfall,
     "after_school_duty_excess": after_school_duty_excess,
 }

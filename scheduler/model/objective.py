@@ -137,6 +137,18 @@ def teacher_daily_overload(m: cp_model.CpModel, v: Vars) -> list:
     return out
 
 
+def class_daily_overload(m: cp_model.CpModel, v: Vars) -> list:
+    """Per class atom and day: periods beyond ⌈weekly periods / days⌉ (a balanced week for pupils)."""
+    out = []
+    for atom, lessons in v.lessons_by_atom.items():
+        weekly = sum(lesson.periods_per_week for lesson in lessons)
+        fair = math.ceil(weekly / len(v.days))
+        for day in v.days:
+            load = sum(lesson.duration * var for lesson in lessons for d, _, var in v.starts_of(lesson) if d == day)
+            out.append(_positive_part(m, load - fair, weekly, f"class_over[{atom},{day}]"))
+    return out
+
+
 def flexible_day_shortfall(m: cp_model.CpModel, v: Vars) -> list:
     """Per teacher: flexible days short of ``flexible.min_days``."""
     need = v.school.flexible.min_days
@@ -162,6 +174,7 @@ TERMS = {
     "same_subject_same_day": same_subject_same_day,
     "same_subject_in_a_row": same_subject_in_a_row,
     "teacher_daily_overload": teacher_daily_overload,
+    "class_daily_overload": class_daily_overload,
     "flexible_day_shortfall": flexible_day_shortfall,
     "after_school_duty_excess": after_school_duty_excess,
 }

@@ -34,6 +34,7 @@ def test_the_checker_never_raises(placements: list[Placement]) -> None:
         "same_subject_same_day",
         "same_subject_in_a_row",
         "teacher_daily_overload",
+        "class_daily_overload",
         "flexible_day_shortfall",
     }
     assert all(v.message for v in report.violations)

@@ -11,6 +11,7 @@ TERMS = {
     "same_subject_same_day",
     "same_subject_in_a_row",
     "teacher_daily_overload",
+    "class_daily_overload",
     "flexible_day_shortfall",
 }
 
@@ -49,6 +50,8 @@ def test_every_term_on_a_crowded_monday() -> None:
         "same_subject_in_a_row": 1,
         # 张老师 4 periods → share 2/day, 3 on 周一: 1. 李老师 2 periods → share 1/day, 2 on 周一: 1.
         "teacher_daily_overload": 2,
+        # c1: 4 periods → share 2/day, 3 on 周一: 1. c2: 2 on each day: 0.
+        "class_daily_overload": 1,
         # 李老师 周一 starts 08:20 and ends 14:40: 1 flexible day of 2.
         # 赵老师 周一 has the 08:00–13:00 meeting: 1 flexible day of 2. 张老师 and 王老师: 2 each.
         "flexible_day_shortfall": 2,
@@ -67,6 +70,8 @@ def test_a_double_lesson_is_one_session() -> None:
     assert soft["core_in_afternoon"] == 1
     # 王老师 2 periods → share 1/day, 2 on 周一; 张老师 likewise on 周二.
     assert soft["teacher_daily_overload"] == 2
+    # c1: the double on 周一 and two 数学 on 周二: 2 periods each day, share 2.
+    assert soft["class_daily_overload"] == 0
     # 张老师 周二 第4节 (morning) and 第5节 (afternoon) are one run in each half day.
     assert soft["teacher_gaps"] == 0
 
@@ -79,6 +84,8 @@ def test_section_terms_count_per_atom() -> None:
     assert soft["same_subject_in_a_row"] == 2
     assert soft["teacher_gaps"] == 0
     assert soft["teacher_daily_overload"] == 2
+    # 男 and 女: 数学 ×2 on 周一, one PE on 周二 → share 2/day: 0 each.
+    assert soft["class_daily_overload"] == 0
     # Everything ends by 15:30: every day is flexible.
     assert soft["flexible_day_shortfall"] == 0
 
