@@ -28,7 +28,8 @@ def run_one(path: str, time_limit: float, seed: int, workers: int) -> dict:
     school = load_school(path)
     result = solve(school, SolveOptions(time_limit=time_limit, seed=seed, workers=workers))
     report = check(school, result.solution) if result.solution else None
-    return {
+    after = _after_school_figures(school, result)
+    return after | {
         "school": Path(path).stem,
         "classes": len(school.classes),
         "lessons": sum(lesson.periods_per_week for lesson in school.all_lessons),
@@ -42,6 +43,44 @@ def run_one(path: str, time_limit: float, seed: int, workers: int) -> dict:
         "checker_hard": None if report is None else len(report.hard),
         "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 0),
     }
+
+
+def _after_school_figures(school, result) -> dict:
+    """Pupils into clubs (second stage) and the teachers' flexible days, for schools with after-school data."""
+    if result.solution is None or result.clubs is None or result.solution.after_school is None:
+        return {}
+    from scheduler.clubs import choice_summary
+    from scheduler.views import teacher_hours_table
+
+    choices = choice_summary(school, result.solution.after_school.enrolments)
+    hours = teacher_hours_table(school, result.solution)
+    school_staff = hours[hours["校外"] == ""]
+    return {
+        "club_status": result.clubs.status,
+        "pupils": result.clubs.pupils,
+        "clubs": len(school.after_school.clubs),
+        "club_s": round(result.clubs.wall_time, 2),
+        "club_gap": None if result.clubs.gap is None else round(100 * result.clubs.gap, 2),
+        "first_pct": choices["first_choice"],
+        "top3_pct": choices["top3"],
+        "unplaced": choices["unplaced"],
+        "min_flexible": int(school_staff["弹性天数"].min()),
+        "max_duties": int(school_staff["课后服务次数"].max()),
+    }
+
+
+AFTER_COLUMNS = [
+    ("club_status", "pupils→clubs status"),
+    ("pupils", "pupils"),
+    ("clubs", "clubs"),
+    ("club_s", "pupils→clubs s"),
+    ("club_gap", "gap %"),
+    ("first_pct", "1st choice %"),
+    ("top3_pct", "top-3 %"),
+    ("unplaced", "unplaced"),
+    ("min_flexible", "min flexible days/teacher"),
+    ("max_duties", "max duties/teacher"),
+]
 
 
 def main() -> None:
@@ -73,6 +112,7 @@ def main() -> None:
     )
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
+    after_rows = []
     for path in schools:
         runs = []
         for seed in range(args.repeat):
@@ -111,6 +151,25 @@ def main() -> None:
             row["peak_mib"],
         ]
         print("| " + " | ".join("-" if c is None else str(c) for c in cells) + " |", flush=True)
+        with_after = [r for r in runs if "club_status" in r]
+        if with_after:
+            after = {"school": row["school"]}
+            for key, _ in AFTER_COLUMNS:
+                values = [r[key] for r in with_after if r[key] is not None]
+                if key == "club_status":
+                    after[key] = "/".join(sorted(set(values)))
+                elif key in ("min_flexible", "unplaced"):
+                    after[key] = min(values) if key == "min_flexible" else max(values)
+                else:
+                    after[key] = statistics.median(values) if values else None
+            after_rows.append(after)
+    if after_rows:
+        print("\nAfter-school (medians; min flexible days and unplaced: worst run)\n")
+        print("| school | " + " | ".join(title for _, title in AFTER_COLUMNS) + " |")
+        print("|" + "---|" * (len(AFTER_COLUMNS) + 1))
+        for after in after_rows:
+            cells = [after["school"], *(after.get(key) for key, _ in AFTER_COLUMNS)]
+            print("| " + " | ".join("-" if c is None else str(c) for c in cells) + " |", flush=True)
 
 
 if __name__ == "__main__":
