@@ -4,15 +4,20 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
 
 - ``Days_List`` → ``School.days``; ``Hours_List`` → one bell schedule per stage used. FET hours
   have names only, so clock times are synthesized: 45-minute periods from 08:00 with 10-minute
-  breaks (hour *k*, 0-based, runs 08:00 + 55·k … +45 min). The policy's stage limits are set to
-  fit this synthetic day (earliest start 08:00, lessons per day = hours, 45-minute lessons).
+  breaks (hour *k*, 0-based, runs 08:00 + 55·k … +45 min); a day of more than 17 hours gets
+  shorter periods with 5-minute breaks so it ends before midnight (22 hours: 38 + 5 minutes).
+  The policy's stage limits are set to fit this synthetic day (earliest start 08:00, lessons per
+  day = hours, the synthetic lesson length).
+- FET names are compared as written (FET does not trim them: 'HEN' and 'HEN ' are two teachers);
+  display names are trimmed.
 - ``Subjects_List`` → subjects (category from the name: 体育/PE → pe, 音乐/美术 → arts,
   语文/数学/英语 → core, else other; ``max_per_day`` = hours, capped at 8: FET has no such cap).
 - ``Teachers_List`` → teachers; subjects = qualified ∪ taught (FET does not enforce qualification).
-- ``Students_List``: year → grade (number parsed from the name — "3", "三年级", "初二" — else
-  sequential, ≤ 6 is primary), group → class, subgroup → class section. A year whose subgroups
-  are shared between its groups (FET's "divide by categories") becomes one class whose sections
-  are the subgroups; each group is then the list of its sections. Reported.
+- ``Students_List``: year → grade (number parsed from the name — "3", "三年级", "初二"; if a
+  year has none, every year goes into one stage: its number if 1–6, else 6), group → class,
+  subgroup → class section. A year whose subgroups are shared between its groups (FET's "divide
+  by categories") becomes one class whose sections are the subgroups; each group is then the list
+  of its sections. Reported. Classes and sections without any activity are left out, reported.
 - ``Activities_List``: active activities with the same ``Activity_Group_Id`` (0: none) are the
   split sessions of one activity → one Lesson per distinct (duration, fixed room), with a count.
 - ``Rooms_List`` → rooms with capacity 1 (FET's capacity counts students; ours counts lessons at
@@ -47,8 +52,12 @@ from scheduler.policy import stage_of_grade
 FIRST_START = 8 * 60  # 08:00
 PERIOD_MINUTES = 45
 BREAK_MINUTES = 10
-MAX_HOURS = 17  # 08:00 + 17 × 55 min still ends before midnight
+LAST_END = 23 * 60 + 59  # the synthetic day ends before midnight
+MIN_PERIOD_MINUTES = 20  # the policy's shortest lesson
+SHORT_BREAK_MINUTES = 5
+MAX_HOURS = (LAST_END - FIRST_START) // (MIN_PERIOD_MINUTES + SHORT_BREAK_MINUTES)  # 38
 BLOCKED_SUBJECT = "fet-blocked"
+WEEKLY_CAP = 40  # Teacher.max_lessons_per_week's upper bound
 ID_COMMENT = re.compile(r"scheduler-id:\s*(\S+)")
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -63,10 +72,18 @@ class FetImportError(ValueError):
         super().__init__(f"{source}: " + "; ".join(problems))
 
 
-def period_clock(hour_index: int) -> tuple[str, str]:
-    """Synthetic clock time of FET hour ``hour_index`` (0-based): 45 min from 08:00, 10-min breaks."""
-    start = FIRST_START + hour_index * (PERIOD_MINUTES + BREAK_MINUTES)
-    return clock(start), clock(start + PERIOD_MINUTES)
+def period_minutes(n_hours: int) -> tuple[int, int]:
+    """(lesson, break) minutes of the synthetic day: 45 + 10, shorter when ``n_hours`` would pass midnight."""
+    if FIRST_START + n_hours * (PERIOD_MINUTES + BREAK_MINUTES) <= LAST_END:
+        return PERIOD_MINUTES, BREAK_MINUTES
+    return (LAST_END - FIRST_START) // n_hours - SHORT_BREAK_MINUTES, SHORT_BREAK_MINUTES
+
+
+def period_clock(hour_index: int, n_hours: int = 1) -> tuple[str, str]:
+    """Synthetic clock time of FET hour ``hour_index`` (0-based) in a day of ``n_hours`` hours from 08:00."""
+    lesson, pause = period_minutes(n_hours)
+    start = FIRST_START + hour_index * (lesson + pause)
+    return clock(start), clock(start + lesson)
 
 
 def grade_from_name(name: str) -> int | None:
@@ -192,8 +209,8 @@ class _Reader:
         """(day, hour) pairs, 0-based, of the ``tag`` children (Not_Available_Time, Break_Time)."""
         out = []
         for i, item in enumerate(element.findall(tag)):
-            day = self.day_index(_text(item, "Day"), f"{where}.{tag}[{i}].Day")
-            hour = self.hour_index(_text(item, "Hour"), f"{where}.{tag}[{i}].Hour")
+            day = self.day_index(_name(item, "Day"), f"{where}.{tag}[{i}].Day")
+            hour = self.hour_index(_name(item, "Hour"), f"{where}.{tag}[{i}].Hour")
             if day is not None and hour is not None:
                 out.append((day, hour))
         return out
@@ -201,8 +218,8 @@ class _Reader:
     # ---- calendar -----------------------------------------------------------------------
     def read_calendar(self) -> None:
         self.institution = _text(self.root, "Institution_Name") or Path(self.source).stem
-        self.day_names = [_text(d, "Name") for d in self.root.findall("Days_List/Day")]
-        self.hour_names = [_text(h, "Name") for h in self.root.findall("Hours_List/Hour")]
+        self.day_names = [_name(d, "Name") for d in self.root.findall("Days_List/Day")]
+        self.hour_names = [_name(h, "Name") for h in self.root.findall("Hours_List/Hour")]
         if not 1 <= len(self.day_names) <= 7:
             self.fail(f"Days_List: {len(self.day_names)} days; the School holds 1–7 days")
         if not 1 <= len(self.hour_names) <= MAX_HOURS:
@@ -220,30 +237,31 @@ class _Reader:
         self.subject_ids = _Ids("s")
         self.subjects: dict[str, dict] = {}  # by FET name
         for i, element in enumerate(self.root.findall("Subjects_List/Subject")):
-            name = _text(element, "Name")
+            name = _name(element, "Name")
             if not name or name in self.subjects:
                 self.fail(f"Subjects_List.Subject[{i}].Name: {'empty' if not name else f'duplicate {name!r}'}")
                 continue
             sid = self.subject_ids.make(name, _text(element, "Comments"))
-            self.subjects[name] = {"id": sid, "name": name, "category": subject_category(name)}
+            self.subjects[name] = {"id": sid, "name": _shown(name, sid), "category": subject_category(name)}
 
     def read_teachers(self) -> None:
         self.teacher_ids = _Ids("t")
         self.teachers: dict[str, dict] = {}
         for i, element in enumerate(self.root.findall("Teachers_List/Teacher")):
-            name = _text(element, "Name")
+            name = _name(element, "Name")
             if not name or name in self.teachers:
                 self.fail(f"Teachers_List.Teacher[{i}].Name: {'empty' if not name else f'duplicate {name!r}'}")
                 continue
             qualified = []
             for q in element.findall("Qualified_Subjects/Qualified_Subject"):
-                if (q.text or "").strip() in self.subjects:
-                    qualified.append(self.subjects[(q.text or "").strip()]["id"])
+                if (q.text or "") in self.subjects:
+                    qualified.append(self.subjects[q.text or ""]["id"])
                 else:
                     self.fail(f"Teachers_List.Teacher[{i}] ({name}).Qualified_Subject: unknown subject '{q.text}'")
+            tid = self.teacher_ids.make(name, _text(element, "Comments"))
             self.teachers[name] = {
-                "id": self.teacher_ids.make(name, _text(element, "Comments")),
-                "name": name,
+                "id": tid,
+                "name": _shown(name, tid),
                 "subjects": qualified,
                 "unavailable": set(),
                 "max_day": None,
@@ -254,11 +272,12 @@ class _Reader:
         self.rooms: dict[str, dict] = {}
         capacities = []
         for i, element in enumerate(self.root.findall("Rooms_List/Room")):
-            name = _text(element, "Name")
+            name = _name(element, "Name")
             if not name or name in self.rooms:
                 self.fail(f"Rooms_List.Room[{i}].Name: {'empty' if not name else f'duplicate {name!r}'}")
                 continue
-            self.rooms[name] = {"id": self.room_ids.make(name, _text(element, "Comments")), "name": name, "type": None}
+            rid = self.room_ids.make(name, _text(element, "Comments"))
+            self.rooms[name] = {"id": rid, "name": _shown(name, rid), "type": None}
             capacities.append(_text(element, "Capacity"))
             if _text(element, "Virtual").lower() == "true":
                 self.lossy.append(
@@ -276,9 +295,9 @@ class _Reader:
         for i, y in enumerate(self.root.findall("Students_List/Year")):
             groups = []
             for g in y.findall("Group"):
-                subgroups = [(_text(s, "Name"), _text(s, "Comments")) for s in g.findall("Subgroup")]
-                groups.append((_text(g, "Name"), _text(g, "Comments"), _int(g, "Number_of_Students"), subgroups))
-            years.append((_text(y, "Name"), _text(y, "Comments"), _int(y, "Number_of_Students"), groups, i))
+                subgroups = [(_name(s, "Name"), _text(s, "Comments")) for s in g.findall("Subgroup")]
+                groups.append((_name(g, "Name"), _text(g, "Comments"), _int(g, "Number_of_Students"), subgroups))
+            years.append((_name(y, "Name"), _text(y, "Comments"), _int(y, "Number_of_Students"), groups, i))
         if not years:
             self.fail("Students_List: no years")
             self.raise_if_failed()
@@ -355,11 +374,14 @@ class _Reader:
         parsed = [grade_from_name(n) for n in year_names]
         if all(g is not None for g in parsed):
             return parsed  # type: ignore[return-value]
-        grades = [min(i + 1, 9) for i in range(len(year_names))]
-        note = "years have no grade number in their names: graded 1, 2, … in file order"
-        if len(year_names) > 9:
-            note += f"; {len(year_names)} years > 9 grades, so years 9… share grade 9"
-        self.lossy.append(note)
+        # One stage (primary, grades 1–6) for all: a FET activity may join any years, a lesson one stage only.
+        grades = [g if g is not None and g <= 6 else 6 for g in parsed]
+        unnamed = [n.strip() for n, g in zip(year_names, parsed, strict=True) if g is None]
+        self.lossy.append(
+            f"{len(unnamed)} years have no grade number in their names ({', '.join(unnamed[:3])}"
+            f"{'…' if len(unnamed) > 3 else ''}): all years imported as one stage, grade from the name "
+            "where it is 1–6, else 6"
+        )
         return grades
 
     def _add_class(self, name: str, comments: str, grade: int, pupils: int, sections: list[str]) -> str:
@@ -367,7 +389,7 @@ class _Reader:
         self.classes.append(
             {
                 "id": cid,
-                "name": name,
+                "name": _shown(name, cid),
                 "grade": grade,
                 "pupils": pupils if 1 <= pupils <= 80 else 40,
                 "sections": sections,
@@ -389,9 +411,9 @@ class _Reader:
             if _text(element, "Active").lower() == "false":
                 inactive += 1
                 continue
-            teachers = [(t.text or "").strip() for t in element.findall("Teacher")]
-            students = [(s.text or "").strip() for s in element.findall("Students")]
-            subject = _text(element, "Subject")
+            teachers = [t.text or "" for t in element.findall("Teacher")]
+            students = [s.text or "" for s in element.findall("Students")]
+            subject = _name(element, "Subject")
             for j, t in enumerate(teachers):
                 if t not in self.teachers:
                     self.fail(f"{where}.Teacher[{j}]: unknown teacher '{t}'")
@@ -428,6 +450,12 @@ class _Reader:
                 self.activities[aid] = activity
         if inactive:
             self.lossy.append(f"{inactive} inactive activities skipped (FET does not schedule them either)")
+        if not self.activities and not self.problems:
+            no_students = sum("no students" in line for line in self.dropped)
+            self.fail(
+                f"Activities_List: none of {len(self.dropped)} active activities can be imported "
+                f"({no_students} have no students; the School timetables pupil groups)"
+            )
 
     # ---- constraints ----------------------------------------------------------------------
     def read_constraints(self) -> None:
@@ -490,7 +518,7 @@ class _Reader:
         return "mapped", "max_lessons_per_day of every teacher"
 
     def _c_ConstraintStudentsSetNotAvailableTimes(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
-        students = _text(element, "Students")
+        students = _name(element, "Students")
         if students not in self.refs:
             self.fail(f"{where}.Students: unknown students set '{students}'")
             return "mapped", ""
@@ -501,7 +529,7 @@ class _Reader:
 
     def _c_ConstraintActivityPreferredStartingTime(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         activity = self._activity(element, where)
-        day_name, hour_name = _text(element, "Preferred_Day"), _text(element, "Preferred_Hour")
+        day_name, hour_name = _name(element, "Preferred_Day"), _name(element, "Preferred_Hour")
         if not day_name or not hour_name:
             return "not_represented", "only a day or only an hour is given; the School pins whole slots"
         day = self.day_index(day_name, f"{where}.Preferred_Day")
@@ -512,16 +540,14 @@ class _Reader:
 
     def _c_ConstraintActivityPreferredRoom(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         activity = self._activity(element, where)
-        room = self._room(_text(element, "Room"), f"{where}.Room")
+        room = self._room(_name(element, "Room"), f"{where}.Room")
         if activity is not None and room is not None:
             activity.room = room["id"]
         return "mapped", "lesson.room"
 
     def _c_ConstraintActivityPreferredRooms(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         activity = self._activity(element, where)
-        rooms = [
-            self._room((r.text or "").strip(), f"{where}.Preferred_Room") for r in element.findall("Preferred_Room")
-        ]
+        rooms = [self._room(r.text or "", f"{where}.Preferred_Room") for r in element.findall("Preferred_Room")]
         ids = frozenset(r["id"] for r in rooms if r)
         if activity is None or not ids:
             return "mapped", ""
@@ -534,13 +560,13 @@ class _Reader:
         return "not_represented", "a room set other than the subject's room type: the School has no per-lesson set"
 
     def _c_ConstraintSubjectPreferredRoom(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
-        return self._subject_rooms(element, [_text(element, "Room")], where)
+        return self._subject_rooms(element, [_name(element, "Room")], where)
 
     def _c_ConstraintSubjectPreferredRooms(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
-        return self._subject_rooms(element, [(r.text or "").strip() for r in element.findall("Preferred_Room")], where)
+        return self._subject_rooms(element, [r.text or "" for r in element.findall("Preferred_Room")], where)
 
     def _subject_rooms(self, element: ET.Element, room_names: list[str], where: str) -> tuple[Outcome, str]:
-        subject_name = _text(element, "Subject")
+        subject_name = _name(element, "Subject")
         if subject_name not in self.subjects:
             self.fail(f"{where}.Subject: unknown subject '{subject_name}'")
             return "mapped", ""
@@ -564,7 +590,7 @@ class _Reader:
         return "mapped", "subject.room_type (a type per room set)"
 
     def _teacher(self, element: ET.Element, tag: str, where: str) -> dict | None:
-        name = _text(element, tag)
+        name = _name(element, tag)
         if name not in self.teachers:
             self.fail(f"{where}.{tag}: unknown teacher '{name}'")
             return None
@@ -593,9 +619,10 @@ class _Reader:
             self.fail("ConstraintBreakTimes: every hour is a break")
             self.raise_if_failed()
         period_of = {h: i + 1 for i, h in enumerate(kept)}
-        periods = [{"index": period_of[h], "start": period_clock(h)[0], "end": period_clock(h)[1]} for h in kept]
+        times = {h: period_clock(h, n_hours) for h in range(n_hours)}
+        periods = [{"index": period_of[h], "start": times[h][0], "end": times[h][1]} for h in kept]
         blocks = [
-            {"name": self.hour_names[h], "kind": "lunch", "start": period_clock(h)[0], "end": period_clock(h)[1]}
+            {"name": self.hour_names[h], "kind": "lunch", "start": times[h][0], "end": times[h][1]}
             for h in removed
             if kept[0] < h < kept[-1]
         ]
@@ -658,11 +685,13 @@ class _Reader:
                     "id": t["id"],
                     "name": t["name"],
                     "subjects": t["subjects"],
-                    "max_lessons_per_week": min(40, n_days * n_periods),
+                    "max_lessons_per_week": min(WEEKLY_CAP, n_days * n_periods),
                     "max_lessons_per_day": max_day,
                     "unavailable": [s for d, h in sorted(t["unavailable"]) if (s := slot(d, h))],
                 }
             )
+        self._note_overloaded_teachers(lessons)
+        self._drop_idle_pupil_sets(lessons)
         lessons += self._placeholder_lessons(removed, slot)
         subjects = [
             {**s, "max_per_day": min(8, n_periods), "room_type": self.room_type_of_subject.get(s["id"])}
@@ -694,6 +723,44 @@ class _Reader:
             "classes": self.classes,
             "lessons": lessons,
         }
+
+    def _note_overloaded_teachers(self, lessons: list[dict]) -> None:
+        """The School caps a teacher at 40 periods a week; FET has no cap, so a heavier load cannot fit."""
+        load: Counter[str] = Counter()
+        for lesson in lessons:
+            for tid in lesson["teachers"]:
+                load[tid] += lesson["duration"] * lesson["count"]
+        over = sorted(((n, tid) for tid, n in load.items() if n > WEEKLY_CAP), reverse=True)
+        if over:
+            names = {t["id"]: t["name"] for t in self.teachers.values()}
+            self.lossy.append(
+                f"{len(over)} teachers teach more than {WEEKLY_CAP} periods a week, the School's cap "
+                f"({', '.join(f'{names[tid]} {n}' for n, tid in over[:5])}{'…' if len(over) > 5 else ''}): "
+                "the imported school cannot be timetabled as it stands"
+            )
+
+    def _drop_idle_pupil_sets(self, lessons: list[dict]) -> None:
+        """Classes and sections no activity covers have nothing to timetable: leave them out, reported."""
+        covered: set[str] = set()
+        for lesson in lessons:
+            for group in lesson["groups"]:
+                covered.add(group.partition(":")[0])
+                covered.add(group)
+        kept = []
+        for c in self.classes:
+            if c["id"] not in covered:
+                self.dropped.append(f"students set '{c['name']}': no activity; not imported as a class")
+                continue
+            whole = c["id"] in {g for lesson in lessons for g in lesson["groups"]}
+            idle = [] if whole else [s for s in c["sections"] if f"{c['id']}:{s}" not in covered]
+            if idle:
+                c["sections"] = [s for s in c["sections"] if s not in idle]
+                self.dropped.append(
+                    f"class '{c['name']}': {len(idle)} subgroups without activities ({', '.join(idle[:3])}"
+                    f"{'…' if len(idle) > 3 else ''}) not imported as sections"
+                )
+            kept.append(c)
+        self.classes = kept
 
     def _placeholder_lessons(self, removed: list[int], slot) -> list[dict]:
         """Pinned 不排课 lessons for break slots on some days and students-set not-available slots."""
@@ -761,17 +828,19 @@ class _Reader:
                     )
             overrides[f"weekly_lessons.{grade}"] = plan
         overrides["daily_activity_minutes"] = 0
+        lesson_minutes, break_minutes = period_minutes(len(self.hour_names))
         overrides["max_pe_per_day"] = min(4, n_periods)
         for stage in stages:
-            overrides[f"stages.{stage}.lesson_minutes"] = PERIOD_MINUTES
+            overrides[f"stages.{stage}.lesson_minutes"] = lesson_minutes
             overrides[f"stages.{stage}.earliest_start"] = clock(FIRST_START)
             overrides[f"stages.{stage}.max_lessons_per_day"] = min(12, n_periods)
-            overrides[f"stages.{stage}.max_daily_study_minutes"] = min(600, max(60, n_periods * PERIOD_MINUTES))
+            overrides[f"stages.{stage}.max_daily_study_minutes"] = min(600, max(60, n_periods * lesson_minutes))
         if n_periods > 12:
             self.lossy.append(f"{n_periods} periods a day: pupils and teachers capped at 12 a day")
         self.lossy.append(
             "policy overrides: weekly plans are the file's; daily activity rule off (FET has none); "
-            "stage limits widened to the synthetic day (start 08:00, 45-minute lessons, all periods usable)"
+            f"stage limits widened to the synthetic day (start 08:00, {lesson_minutes}-minute lessons, "
+            f"{break_minutes}-minute breaks, all periods usable)"
         )
         return overrides
 
@@ -849,6 +918,17 @@ def _simplify(reader: _Reader, refs: list[str]) -> list[str]:
 def _section_name(name: str, comments: str) -> str:
     m = ID_COMMENT.search(comments or "")
     return m.group(1) if m else name
+
+
+def _name(element: ET.Element, tag: str) -> str:
+    """A FET name as written: FET does not trim, so 'HEN' and 'HEN ' are two teachers."""
+    found = element.find(tag)
+    return (found.text or "") if found is not None else ""
+
+
+def _shown(name: str, fallback: str) -> str:
+    """Display name of a FET name: trimmed, or ``fallback`` when it is only blanks."""
+    return name.strip() or fallback
 
 
 def _text(element: ET.Element, tag: str) -> str:

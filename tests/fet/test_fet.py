@@ -184,3 +184,117 @@ def test_fet_cl_accepts_the_hand_written_file(tmp_path):
     _require_fet_cl()
     run = run_fet_cl(SMALL, tmp_path / "fet-out", time_limit=20, seed=1)
     assert run.success, run.message
+
+
+# ---- real-file forms (FET's examples): each reproduced by a minimal hand-written file ----------
+
+
+def _fet(
+    tmp_path: Path,
+    students: str,
+    activities: list[tuple[str, str, str]],
+    teachers: tuple[str, ...] = ("T1",),
+    hours: int = 4,
+    days: int = 2,
+) -> Path:
+    """A minimal FET 6 file: ``students`` is the Students_List body; activities are (teacher, subject, students)."""
+    rows = "".join(
+        f"<Activity><Teacher>{t}</Teacher><Subject>{s}</Subject><Students>{g}</Students><Duration>1</Duration>"
+        f"<Total_Duration>1</Total_Duration><Id>{i}</Id><Activity_Group_Id>0</Activity_Group_Id>"
+        "<Active>true</Active><Comments></Comments></Activity>"
+        if g
+        else f"<Activity><Teacher>{t}</Teacher><Subject>{s}</Subject><Duration>1</Duration><Total_Duration>1"
+        f"</Total_Duration><Id>{i}</Id><Activity_Group_Id>0</Activity_Group_Id><Active>true</Active></Activity>"
+        for i, (t, s, g) in enumerate(activities, start=1)
+    )
+    text = f"""<?xml version="1.0" encoding="UTF-8"?>
+<fet version="6.8.5"><Mode>Official</Mode><Institution_Name>t</Institution_Name>
+<Days_List><Number_of_Days>{days}</Number_of_Days>{"".join(f"<Day><Name>D{d}</Name></Day>" for d in range(days))}
+</Days_List>
+<Hours_List><Number_of_Hours>{hours}</Number_of_Hours>{"".join(f"<Hour><Name>H{h}</Name></Hour>" for h in range(hours))}
+</Hours_List>
+<Subjects_List><Subject><Name>Math</Name></Subject><Subject><Name>Art</Name></Subject></Subjects_List>
+<Teachers_List>{"".join(f"<Teacher><Name>{t}</Name></Teacher>" for t in teachers)}</Teachers_List>
+<Students_List>{students}</Students_List>
+<Activities_List>{rows}</Activities_List>
+<Rooms_List></Rooms_List>
+<Time_Constraints_List><ConstraintBasicCompulsoryTime><Weight_Percentage>100</Weight_Percentage><Active>true</Active>
+</ConstraintBasicCompulsoryTime></Time_Constraints_List>
+<Space_Constraints_List></Space_Constraints_List>
+</fet>"""
+    path = tmp_path / "real.fet"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_names_differing_only_in_blanks_are_different_records(tmp_path):
+    # Indonesia/TelPolytech_odd.fet has teachers 'HEN' and 'HEN ', India/MED_2019-20-1.fet subjects 'CEIR 11(' ')'
+    year = "<Year><Name>1</Name><Group><Name>1A</Name></Group></Year>"
+    path = _fet(tmp_path, year, [("HEN", "Math", "1A"), ("HEN ", "Art", "1A")], teachers=("HEN", "HEN "))
+    school, _ = import_fet(path)
+    assert [t.name for t in school.teachers] == ["HEN", "HEN"]
+    first, second = (t.id for t in school.teachers)
+    assert first != second
+    teacher_of = {school.subject_by_id[lesson.subject].name: lesson.teachers for lesson in school.lessons}
+    assert teacher_of == {"Math": [first], "Art": [second]}
+
+
+def test_pupil_sets_without_activities_are_left_out_and_reported(tmp_path):
+    # Spain/2-secondary-school: subgroups and groups no activity names made the model fail on empty sets
+    year = (
+        "<Year><Name>1</Name><Group><Name>1A</Name><Subgroup><Name>1A-x</Name></Subgroup>"
+        "<Subgroup><Name>1A-y</Name></Subgroup><Subgroup><Name>1A-z</Name></Subgroup></Group>"
+        "<Group><Name>1B</Name></Group></Year>"
+    )
+    path = _fet(tmp_path, year, [("T1", "Math", "1A-x"), ("T1", "Art", "1A-y")])
+    school, report = import_fet(path)
+    assert [(c.name, c.sections) for c in school.classes] == [("1A", ["1A-x", "1A-y"])]
+    assert any("'1B'" in line for line in report.dropped)
+    assert any("1A-z" in line for line in report.dropped)
+    result = solve(school, SolveOptions(time_limit=10, workers=1))
+    assert result.status in ("optimal", "feasible"), result.explanation
+    assert check(school, result.solution).ok
+
+
+def test_days_of_more_than_17_hours_get_shorter_synthetic_periods(tmp_path):
+    # South-Africa/difficult/Insight_Learning_Centre2.fet has 21 hours, Iran/Sharif.fet 22
+    year = "<Year><Name>1</Name><Group><Name>1A</Name></Group></Year>"
+    school, report = import_fet(_fet(tmp_path, year, [("T1", "Math", "1A")], hours=22))
+    periods = school.bell_schedules[0].periods
+    assert len(periods) == 22
+    assert (periods[0].start, periods[0].end, periods[1].start) == ("08:00", "08:38", "08:43")
+    assert periods[-1].end < "23:59"
+    assert school.policy.overrides["stages.primary.lesson_minutes"] == 38
+    assert any("38-minute lessons" in line for line in report.lossy)
+
+
+def test_years_without_grade_numbers_share_one_stage(tmp_path):
+    # Spain/2-secondary-school: year 'PCPI' among '1º ESO A' …; activities join years far apart in the file
+    names = ["PCPI", "A", "B", "C", "D", "E", "F", "8º"]
+    years = "".join(f"<Year><Name>{n}</Name></Year>" for n in names)
+    path = _fet(tmp_path, years, [("T1", "Math", n) for n in names], days=5, hours=6)
+    # one activity of the first and the last year: graded 1 and 8 in file order it spanned two stages
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("<Students>8º</Students>", "<Students>8º</Students><Students>PCPI</Students>"))
+    school, report = import_fet(path)
+    assert report.dropped == []
+    assert {c.name: c.grade for c in school.classes} == dict.fromkeys(names, 6)
+    joint = [lesson for lesson in school.lessons if len(lesson.groups) == 2]
+    assert [sorted(school.class_by_id[g].name for g in lesson.groups) for lesson in joint] == [["8º", "PCPI"]]
+    assert any("no grade number" in line and "PCPI" in line for line in report.lossy)
+
+
+def test_a_file_of_activities_without_students_fails_with_a_reason(tmp_path):
+    # Iran/Sharif-University: a university file whose activities name teachers only
+    year = "<Year><Name>1</Name></Year>"
+    with pytest.raises(FetImportError) as caught:
+        import_fet(_fet(tmp_path, year, [("T1", "Math", ""), ("T1", "Art", "")]))
+    assert any("2 have no students" in p for p in caught.value.problems)
+
+
+def test_teachers_over_the_weekly_cap_are_reported(tmp_path):
+    # Namibia/by-Bobby: teachers with 41–56 periods a week; the School caps them at 40
+    year = "".join(f"<Year><Name>{g}</Name><Group><Name>{g}A</Name></Group></Year>" for g in (1, 2, 3, 4, 5, 6))
+    activities = [("T1", "Math", f"{g}A") for g in (1, 2, 3, 4, 5, 6) for _ in range(7)]
+    _, report = import_fet(_fet(tmp_path, year, activities, hours=10, days=5))
+    assert any("1 teachers teach more than 40 periods" in line and "T1 42" in line for line in report.lossy)

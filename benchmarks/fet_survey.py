@@ -1,0 +1,132 @@
+"""Run the FET importer over real ``.fet`` files and summarise what imports and what does not.
+
+Per file: imported or the error, activities and lessons, and the commonest FET constraints the
+School does not represent (type ×count, hard or soft). The summary counts the files that import,
+groups the failures by reason and ranks the unsupported constraint types by the files they occur in.
+
+    python -m benchmarks.fet_survey                      # FET's official-mode examples (Debian fet-data)
+    python -m benchmarks.fet_survey path/to/dir file.fet --markdown
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+EXAMPLES = Path("/usr/share/doc/fet-data/examples")
+OFFICIAL = (
+    "FET-5-official",
+    "FET-6-official",
+)  # the mode we import; mornings-afternoons, terms, block-planning are not
+
+
+def fet_files(paths: list[str]) -> list[Path]:
+    """The .fet files named or found under the given directories, sorted."""
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        found += sorted(path.rglob("*.fet")) if path.is_dir() else [path]
+    return found
+
+
+def failure_reason(problem: str) -> str:
+    """A problem line without its file-specific parts: 'Days_List: 10 days; …' → 'Days_List: N days; …'."""
+    reason = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", problem)
+    reason = re.sub(r"\[\d+\]", "[i]", reason)
+    reason = re.sub(r"\(Id \d+\)|\([^()]*\)\.", "", reason)
+    return re.sub(r"(?<![\d–])\d+(?![\d–])", "N", reason)  # keep ranges such as 1–7
+
+
+def survey(path: Path) -> dict:
+    """Import one file; the outcome as a row for the table and the summary."""
+    from scheduler.fet import FetImportError, import_fet
+
+    started = time.perf_counter()
+    try:
+        school, report = import_fet(path)
+    except FetImportError as exc:
+        return {"file": path, "ok": False, "problems": exc.problems, "seconds": time.perf_counter() - started}
+    unsupported = Counter()
+    for c in report.unsupported:
+        unsupported[c.type, "hard" if c.outcome == "not_represented" else "soft"] += c.count
+    return {
+        "file": path,
+        "ok": True,
+        "activities": report.counts["activities"],
+        "lessons": report.counts["lessons"],
+        "periods": sum(lesson.periods_per_week for lesson in school.lessons if lesson.subject != "fet-blocked"),
+        "dropped": len(report.dropped),
+        "overloaded": any("teach more than" in line for line in report.lossy),
+        "unsupported": unsupported,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "paths", nargs="*", help=f".fet files or folders (default: {EXAMPLES}/{{{','.join(OFFICIAL)}}})"
+    )
+    parser.add_argument("--top", type=int, default=3, help="unsupported constraint types shown per file")
+    parser.add_argument("--markdown", action="store_true", help="print the summary as Markdown tables")
+    args = parser.parse_args(argv)
+    paths = args.paths or [str(EXAMPLES / mode) for mode in OFFICIAL if (EXAMPLES / mode).is_dir()]
+    files = fet_files(paths)
+    if not files:
+        print("no .fet files found (Debian: apt-get install fet-data)", file=sys.stderr)
+        return 2
+    rows = []
+    for path in files:
+        row = survey(path)
+        rows.append(row)
+        shown = path.relative_to(EXAMPLES) if path.is_relative_to(EXAMPLES) else path
+        if row["ok"]:
+            top = ", ".join(f"{t} ×{n} ({kind})" for (t, kind), n in row["unsupported"].most_common(args.top))
+            print(f"OK   {shown}: {row['activities']} activities, {row['lessons']} lessons; unsupported: {top or '-'}")
+        else:
+            print(f"FAIL {shown}: {'; '.join(row['problems'][:3])}")
+    _summary(rows, args.markdown)
+    return 0
+
+
+def _summary(rows: list[dict], markdown: bool) -> None:
+    imported = [r for r in rows if r["ok"]]
+    failed = [r for r in rows if not r["ok"]]
+    reasons = Counter(reason for r in failed for reason in dict.fromkeys(map(failure_reason, r["problems"])))
+    files_with: Counter[tuple[str, str]] = Counter()
+    total: Counter[tuple[str, str]] = Counter()
+    for r in imported:
+        files_with.update(r["unsupported"].keys())
+        total.update(r["unsupported"])
+    sizes = sorted(r["activities"] for r in imported)
+    print()
+    print(f"{len(imported)}/{len(rows)} files import; {len(failed)} fail.")
+    if sizes:
+        print(f"Imported: {sizes[0]}–{sizes[-1]} activities (median {sizes[len(sizes) // 2]}); ", end="")
+        print(f"{sum(r['dropped'] > 0 for r in imported)} files with records not imported (see each report).")
+    clean = sum(not any(kind == "hard" for _, kind in r["unsupported"]) for r in imported)
+    print(f"{clean} imported files have no hard (100%) constraint left unrepresented.")
+    overloaded = sum(r["overloaded"] for r in imported)
+    print(f"{overloaded} imported files have teachers above the School's 40 periods a week (infeasible as imported).")
+    if markdown:
+        print("\n| failure reason | files |\n|---|---|")
+        for reason, n in reasons.most_common():
+            print(f"| {reason} | {n} |")
+        print("\n| unsupported FET constraint | hard/soft | files | constraints |\n|---|---|---|---|")
+        for (fet_type, kind), n in files_with.most_common(25):
+            print(f"| {fet_type} | {kind} | {n} | {total[fet_type, kind]} |")
+    else:
+        print("Failure reasons:")
+        for reason, n in reasons.most_common():
+            print(f"  {n:4d}  {reason}")
+        print("Unsupported constraint types (files, constraints):")
+        for (fet_type, kind), n in files_with.most_common(25):
+            print(f"  {n:4d} {total[fet_type, kind]:6d}  {fet_type} ({kind})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
