@@ -14,6 +14,8 @@ def add_class_clash(m: cp_model.CpModel, v: Vars) -> None:
     """A class (or section of one) has at most one lesson at a time."""
     school = v.school
     for atom, lessons in v.lessons_by_atom.items():
+        if not lessons:
+            continue
         schedule = school.schedule_of(lessons[0])
         for day in v.days:
             for period in range(1, len(schedule.periods) + 1):

@@ -13,7 +13,7 @@ def _forbid_periods(m: cp_model.CpModel, v: Vars, family: str, bad_period) -> No
     school = v.school
     for school_class in school.classes:
         for atom in school_class.atoms():
-            for lesson in v.lessons_by_atom[atom]:
+            for lesson in v.lessons_by_atom.get(atom, []):
                 schedule = school.schedule_of(lesson)
                 for period in schedule.periods:
                     if bad_period(school_class, schedule, period):
@@ -47,7 +47,7 @@ def add_latest_end(m: cp_model.CpModel, v: Vars) -> None:
 def _atom_day_periods(v: Vars, atom: str, day: int) -> list[tuple[Lesson, int, cp_model.IntVar]]:
     """(lesson, covered period, start variable) for every possible coverage of the atom on the day."""
     out = []
-    for lesson in v.lessons_by_atom[atom]:
+    for lesson in v.lessons_by_atom.get(atom, []):
         for period in range(1, len(v.school.schedule_of(lesson).periods) + 1):
             out += [(lesson, period, var) for var in v.covering(lesson, day, period)]
     return out

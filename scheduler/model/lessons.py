@@ -29,7 +29,7 @@ def add_weekly_hours(m: cp_model.CpModel, v: Vars) -> None:
         plan = school.resolved_policy.weekly_plan(school_class.grade)
         for atom in school_class.atoms():
             given: dict[str, int] = defaultdict(int)
-            for lesson in v.lessons_by_atom[atom]:
+            for lesson in v.lessons_by_atom.get(atom, []):
                 given[lesson.subject] += lesson.periods_per_week
             for subject, planned in plan.items():
                 if given[subject] != planned:

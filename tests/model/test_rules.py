@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 from tiny import PERIODS, tiny, tiny_school
 
+from scheduler.check import check
 from scheduler.domain import School
 from scheduler.solve import SolveOptions, solve
 
@@ -211,3 +212,16 @@ def test_objective_terms_are_reported(field):
 
 def test_periods_fixture_is_consistent():
     assert [p["index"] for p in PERIODS] == [1, 2, 3, 4, 5]
+
+
+def test_a_class_without_lessons_is_no_crash():
+    # e.g. an imported FET file with an empty class: the policy plans nothing for it
+    data = tiny()
+    data["policy"]["overrides"] = {"weekly_lessons.3": {}, "daily_activity_minutes": 0}
+    for a in data["assignments"]:
+        a["periods_per_week"] = 2
+    data["classes"].append({"id": "c3-3", "name": "三年级3班", "grade": 3, "sections": ["男", "女"]})
+    school = School.model_validate(data)
+    result = solve(school, SolveOptions(time_limit=10))
+    assert result.solution is not None, result.status
+    assert check(school, result.solution).ok
