@@ -28,6 +28,13 @@ STATUS_WORDS = {
 }
 
 
+def terms_text(terms: dict[str, int]) -> str:
+    """Soft-goal counts in the school's words: 教师空堂 0，主科排在下午 1，…"""
+    from scheduler.views import OBJECTIVE_NAMES
+
+    return "，".join(f"{OBJECTIVE_NAMES.get(k, k)} {v}" for k, v in terms.items())
+
+
 def _progress_printer(time_limit: float):
     def show(p: Progress) -> None:
         width = 30
@@ -80,7 +87,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     print(
         f"目标值 {result.objective:.0f}  下界 {result.bound:.0f}  差距 {gap}  首个可行解 {result.time_to_first:.1f} 秒"
     )
-    print("软目标：" + "，".join(f"{k}={v}" for k, v in result.terms.items()))
+    print("软目标（计数）：" + terms_text(result.terms))
     policy = school.resolved_policy
     overrides = "；".join(f"{k} = {v}" for k, v in policy.overrides.items()) or "无"
     print(f"政策：{policy.id}（{policy.name}），学校覆盖：{overrides}")
@@ -92,7 +99,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         print(
             f"课后服务：{len(plan.supervisions)} 次看护、{len(plan.club_meetings)} 次社团活动；"
             f"选课：第一志愿 {summary['first_choice']}%，前三志愿 {summary['top3']}%，"
-            f"未分到社团 {summary['unplaced']} 人（分配 {result.clubs.status}，{result.clubs.wall_time:.1f} 秒）；"
+            f"未分到社团 {summary['unplaced']} 人（分配：{STATUS_WORDS.get(result.clubs.status, result.clubs.status)}，{result.clubs.wall_time:.1f} 秒）；"
             f"教师弹性上下班每周至少 {school.flexible.min_days} 天"
         )
     print(report.summary())
@@ -144,7 +151,7 @@ def cmd_replan(args: argparse.Namespace) -> int:
         print(f"  {row.班级} {row.学科}：{row.原时间} → {row.新时间}")
     if len(moved) > args.show:
         print(f"  ……共 {len(moved)} 节，见 changes.xlsx")
-    print("软目标：" + "，".join(f"{k}={v}" for k, v in result.terms.items()))
+    print("软目标（计数）：" + terms_text(result.terms))
     print(report.summary())
     print(f"已写出：{out / 'changes.xlsx'}、{out / 'changes.csv'}、{out / 'solution.json'}、{out / 'timetable.xlsx'}")
     return EXIT_OK if report.ok else EXIT_BROKEN
