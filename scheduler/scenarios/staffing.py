@@ -2,7 +2,7 @@
 
 The subject's single-teacher assignments are re-dealt over the teachers who hold them now plus
 k generic new teachers ("待聘体育教师1…k"), or, for k < 0, over all but the last |k| of them, by
-``DEAL_RULE``; the smallest k in (1 − existing)…max_extra whose school can be timetabled is found by
+``DEAL_RULE`` (k = 0 is the school as it is, with its own 任课安排); the smallest k in (1 − existing)…max_extra whose school can be timetabled is found by
 bisection (the answer may be fewer teachers than the school has). A probe is the counting pre-check, then a
 feasibility-only CP-SAT solve with a short time limit. A probe that runs out of time is reported
 as unknown, never as infeasible, and the answer says whether it is proven minimal.
@@ -62,6 +62,8 @@ def subject_teachers(school: School, subject: str) -> list[str]:
 def staffed(school: School, subject: str, extra: int) -> School:
     """``school`` with ``extra`` generic teachers of ``subject`` (``extra`` < 0: that many of the current
     ones hold none of its lessons) and its assignments re-dealt (DEAL_RULE)."""
+    if extra == 0:
+        return school  # today's staffing and assignments, as the school has them
     name = school.subject_by_id[subject].name
     existing = subject_teachers(school, subject)
     holders = [school.teacher_by_id[t] for t in existing]
