@@ -28,6 +28,14 @@ STATUS_WORDS = {
 }
 
 
+def load_solution(path: str) -> Solution:
+    """A solution.json; a missing or malformed file is bad input (exit 2), not a traceback."""
+    try:
+        return Solution.load(path)
+    except (OSError, ValueError) as exc:
+        raise InputError(str(path), [str(exc).splitlines()[0]]) from None
+
+
 def terms_text(terms: dict[str, int]) -> str:
     """Soft-goal counts in the school's words: 教师空堂 0，主科排在下午 1，…"""
     from scheduler.views import OBJECTIVE_NAMES
@@ -53,7 +61,7 @@ def _progress_printer(time_limit: float):
 
 def cmd_solve(args: argparse.Namespace) -> int:
     school = load_school(args.school)
-    hint = Solution.load(args.hint) if args.hint else None
+    hint = load_solution(args.hint) if args.hint else None
     options = SolveOptions(time_limit=args.time_limit, workers=args.workers, seed=args.seed, hint=hint)
     print(
         f"排课：{school.name}（{len(school.classes)} 个班，{len(school.teachers)} 位教师，"
@@ -113,10 +121,7 @@ def cmd_replan(args: argparse.Namespace) -> int:
     from scheduler.views import write_change_workbook, write_timetable_workbook
 
     school = load_school(args.school)
-    try:
-        current = Solution.load(args.current)
-    except (OSError, ValueError) as exc:
-        raise InputError(str(args.current), [str(exc).splitlines()[0]]) from None
+    current = load_solution(args.current)
     options = SolveOptions(time_limit=args.time_limit, workers=args.workers, seed=args.seed, baseline=current)
     note = f"自第 {args.from_week} 周起执行" if args.from_week else ""
     print(
@@ -159,10 +164,7 @@ def cmd_replan(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     school = load_school(args.school)
-    try:
-        solution = Solution.load(args.solution)
-    except (OSError, ValueError) as exc:
-        raise InputError(str(args.solution), [str(exc).splitlines()[0]]) from None
+    solution = load_solution(args.solution)
     report = check(school, solution)
     if args.json:
         print(report.model_dump_json(indent=1))
@@ -231,13 +233,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     from scheduler.scenarios.staffing import PROBE_WORDS
 
     scenario_file, base = load_scenario_file(args.file)
-    if args.base_solution:
-        try:
-            current = Solution.load(args.base_solution)
-        except (OSError, ValueError) as exc:
-            raise InputError(str(args.base_solution), [str(exc).splitlines()[0]]) from None
-    else:
-        current = load_base_solution(scenario_file, args.file)
+    current = load_solution(args.base_solution) if args.base_solution else load_base_solution(scenario_file, args.file)
     for option, value in (("--time-limit", args.time_limit), ("--workers", args.workers)):
         if value is not None and value <= 0:
             raise InputError(option, [f"应大于 0，而不是 {value:g}"])

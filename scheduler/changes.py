@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from scheduler.domain import School
-from scheduler.solution import Placement, Solution
+from scheduler.solution import Placement, Solution, group_name
 
 # Moving a session to another day disturbs pupils and teachers more than another period the same day.
 MOVE_COST = {"day": 3, "period": 1}
@@ -102,7 +102,7 @@ def _compare_lesson(school: School, lesson_id: str, old: list[Placement], new: l
     )
     if lesson is not None:
         base.subject = school.subject_by_id[lesson.subject].name
-        base.classes = "、".join(_class_name(school, g) for g in lesson.groups)
+        base.classes = "、".join(group_name(school, g) for g in lesson.groups)
     old_slots = Counter((p.day, p.period) for p in old)
     new_slots = Counter((p.day, p.period) for p in new)
     kept = old_slots & new_slots
@@ -166,13 +166,6 @@ _COUNTER = {"day": "moved_day", "period": "moved_period", "added": "added", "rem
 def _teachers(school: School, placements: list[Placement]) -> str:
     names = [name for p in placements[:1] for name in (p.teacher_names or p.teachers)]
     return "、".join(names)
-
-
-def _class_name(school: School, group: str) -> str:
-    class_id, _, section = group.partition(":")
-    school_class = school.class_by_id.get(class_id)
-    name = school_class.name if school_class else class_id
-    return f"{name}（{section}）" if section else name
 
 
 def _room_name(school: School, room_id: str | None) -> str:

@@ -129,14 +129,16 @@ def describe(school: School, placement: Placement) -> Placement:
             "teachers": list(lesson.teachers),
             "teacher_names": [school.teacher_by_id[t].name for t in lesson.teachers],
             "groups": list(lesson.groups),
-            "class_names": [_group_name(school, g) for g in lesson.groups],
+            "class_names": [group_name(school, g) for g in lesson.groups],
             "start": schedule.period(first).start,
             "end": schedule.period(last).end,
         }
     )
 
 
-def _group_name(school: School, group: str) -> str:
+def group_name(school: School, group: str) -> str:
+    """'c3-2:男' → '三年级2班（男）'; an unknown class keeps its id."""
     class_id, _, section = group.partition(":")
-    name = school.class_by_id[class_id].name
+    school_class = school.class_by_id.get(class_id)
+    name = school_class.name if school_class else class_id
     return f"{name}（{section}）" if section else name

@@ -29,7 +29,7 @@ from scheduler.changes import ChangeSummary, change_table
 from scheduler.clubs import choice_summary
 from scheduler.domain import BellSchedule, Lesson, School, Weights, clock, minutes
 from scheduler.policy import resolve_policy
-from scheduler.solution import Placement, Solution, describe
+from scheduler.solution import Placement, Solution, describe, group_name
 
 if TYPE_CHECKING:
     from scheduler.check.report import Report
@@ -111,13 +111,6 @@ def _valid(school: School, placement: Placement) -> bool:
 
 def _described(school: School, solution: Solution) -> list[Placement]:
     return [describe(school, p) for p in solution.placements if _valid(school, p)]
-
-
-def _group_label(school: School, group: str) -> str:
-    class_id, _, section = group.partition(":")
-    school_class = school.class_by_id.get(class_id)
-    name = school_class.name if school_class else class_id
-    return f"{name}（{section}）" if section else name
 
 
 def _room_name(school: School, room_id: str | None) -> str:
@@ -235,7 +228,7 @@ def class_grid(school: School, solution: Solution, class_id: str) -> pd.DataFram
 
 
 def _groups_text(school: School, groups: list[str]) -> str:
-    return "、".join(_group_label(school, g) for g in groups)
+    return "、".join(group_name(school, g) for g in groups)
 
 
 def teacher_grid(school: School, solution: Solution, teacher_id: str) -> pd.DataFrame:

@@ -60,30 +60,26 @@ def same_subject_in_a_row(ctx: Context) -> int:
     return total
 
 
-def teacher_daily_overload(ctx: Context) -> int:
-    """Per teacher and day: periods that day − ⌈periods in the week / number of days⌉, if positive."""
+def _daily_overload(groups: dict[str, list[Session]], n_days: int) -> int:
+    """Per group and day: periods that day − ⌈periods in the week / number of days⌉, if positive."""
     total = 0
-    n_days = len(ctx.school.days)
-    for sessions in ctx.by_teacher.values():
-        per_day = Counter()
-        for session in sessions:
-            per_day[session.day] += session.lesson.duration
-        fair_share = math.ceil(sum(per_day.values()) / n_days)
-        total += sum(max(0, taught - fair_share) for taught in per_day.values())
-    return total
-
-
-def class_daily_overload(ctx: Context) -> int:
-    """Per class atom and day: periods that day − ⌈periods in the week / number of days⌉, if positive."""
-    total = 0
-    n_days = len(ctx.school.days)
-    for sessions in ctx.by_atom.values():
+    for sessions in groups.values():
         per_day = Counter()
         for session in sessions:
             per_day[session.day] += session.lesson.duration
         fair_share = math.ceil(sum(per_day.values()) / n_days)
         total += sum(max(0, load - fair_share) for load in per_day.values())
     return total
+
+
+def teacher_daily_overload(ctx: Context) -> int:
+    """Per teacher and day: periods beyond the teacher's fair share of the week."""
+    return _daily_overload(ctx.by_teacher, len(ctx.school.days))
+
+
+def class_daily_overload(ctx: Context) -> int:
+    """Per class atom and day: periods beyond the atom's fair share of the week (a balanced week for pupils)."""
+    return _daily_overload(ctx.by_atom, len(ctx.school.days))
 
 
 def flexible_day_shortfall(ctx: Context) -> int:

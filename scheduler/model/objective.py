@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from scheduler.model.teachers import flexible_flags, teacher_day_load
+from scheduler.model.teachers import flexible_flags
 from scheduler.model.variables import Vars
 
 Terms = dict[str, list[cp_model.LinearExprT]]
@@ -126,27 +126,26 @@ def same_subject_in_a_row(m: cp_model.CpModel, v: Vars) -> list:
     return out
 
 
-def teacher_daily_overload(m: cp_model.CpModel, v: Vars) -> list:
-    """Per teacher and day: periods beyond ⌈weekly periods / days⌉."""
+def _daily_overload(m: cp_model.CpModel, v: Vars, groups: dict, name: str) -> list:
+    """Per group (teacher or class atom) and day: periods beyond ⌈weekly periods / days⌉."""
     out = []
-    for teacher, lessons in v.lessons_by_teacher.items():
-        weekly = sum(lesson.periods_per_week for lesson in lessons)
-        fair = math.ceil(weekly / len(v.days))
-        for day in v.days:
-            out.append(_positive_part(m, teacher_day_load(v, teacher, day) - fair, weekly, f"over[{teacher},{day}]"))
-    return out
-
-
-def class_daily_overload(m: cp_model.CpModel, v: Vars) -> list:
-    """Per class atom and day: periods beyond ⌈weekly periods / days⌉ (a balanced week for pupils)."""
-    out = []
-    for atom, lessons in v.lessons_by_atom.items():
+    for key, lessons in groups.items():
         weekly = sum(lesson.periods_per_week for lesson in lessons)
         fair = math.ceil(weekly / len(v.days))
         for day in v.days:
             load = sum(lesson.duration * var for lesson in lessons for d, _, var in v.starts_of(lesson) if d == day)
-            out.append(_positive_part(m, load - fair, weekly, f"class_over[{atom},{day}]"))
+            out.append(_positive_part(m, load - fair, weekly, f"{name}[{key},{day}]"))
     return out
+
+
+def teacher_daily_overload(m: cp_model.CpModel, v: Vars) -> list:
+    """Per teacher and day: periods beyond the teacher's fair share of the week."""
+    return _daily_overload(m, v, v.lessons_by_teacher, "over")
+
+
+def class_daily_overload(m: cp_model.CpModel, v: Vars) -> list:
+    """Per class atom and day: periods beyond the atom's fair share (a balanced week for pupils)."""
+    return _daily_overload(m, v, v.lessons_by_atom, "class_over")
 
 
 def flexible_day_shortfall(m: cp_model.CpModel, v: Vars) -> list:
