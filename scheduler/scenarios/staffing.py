@@ -163,24 +163,22 @@ def teachers_needed(
         seen[k] = status
         return status
 
+    def smallest_feasible(lo: int, hi: int) -> int:
+        """Bisection for the smallest feasible k in lo…hi, knowing hi is feasible."""
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if run(mid) == "feasible":
+                hi = mid
+            else:
+                lo = mid + 1
+        return hi
+
     lowest = 1 - len(existing)  # at least one teacher of the subject
-    lo, hi = 0, None
+    hi = None
     if run(0) == "feasible":
-        lo, hi = lowest, 0
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if run(mid) == "feasible":
-                hi = mid
-            else:
-                lo = mid + 1
+        hi = smallest_feasible(lowest, 0)
     elif max_extra > 0 and run(max_extra) == "feasible":
-        lo, hi = 1, max_extra
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if run(mid) == "feasible":
-                hi = mid
-            else:
-                lo = mid + 1
+        hi = smallest_feasible(1, max_extra)
     name = answer.subject_name
     if hi is None:
         unknown = any(s == "unknown" for s in seen.values())
