@@ -17,6 +17,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from scheduler.domain import TEACHER_WEEK_CAP
+
 EXAMPLES = Path("/usr/share/doc/fet-data/examples")
 OFFICIAL = (
     "FET-5-official",
@@ -50,6 +52,10 @@ def survey(path: Path) -> dict:
         school, report = import_fet(path)
     except FetImportError as exc:
         return {"file": path, "ok": False, "problems": exc.problems, "seconds": time.perf_counter() - started}
+    min_days = Counter()  # ConstraintMinDaysBetweenActivities at 100 %: exact or approximated
+    for c in report.constraints:
+        if c.type == "ConstraintMinDaysBetweenActivities" and c.weights == [100.0]:
+            min_days[c.outcome] += c.count
     unsupported = Counter()
     for c in report.unsupported:
         unsupported[c.type, "hard" if c.outcome == "not_represented" else "soft"] += c.count
@@ -62,6 +68,7 @@ def survey(path: Path) -> dict:
         "dropped": len(report.dropped),
         "overloaded": any("teach more than" in line for line in report.lossy),
         "unsupported": unsupported,
+        "min_days": min_days,
         "seconds": time.perf_counter() - started,
     }
 
@@ -111,7 +118,19 @@ def _summary(rows: list[dict], markdown: bool) -> None:
     clean = sum(not any(kind == "hard" for _, kind in r["unsupported"]) for r in imported)
     print(f"{clean} imported files have no hard (100%) constraint left unrepresented.")
     overloaded = sum(r["overloaded"] for r in imported)
-    print(f"{overloaded} imported files have teachers above the School's 40 periods a week (infeasible as imported).")
+    print(
+        f"{overloaded} imported files have teachers above the School's {TEACHER_WEEK_CAP} periods a week "
+        "(infeasible as imported)."
+    )
+    min_days: Counter[str] = Counter()
+    for r in imported:
+        min_days.update(r["min_days"])
+    print(
+        f"ConstraintMinDaysBetweenActivities at 100%: {min_days['mapped']} exact (rule different_days), "
+        f"{min_days['approximated']} approximated, in "
+        f"{sum(bool(r['min_days']) for r in imported)} files "
+        f"({sum(r['min_days'].keys() == {'mapped'} for r in imported)} with every one exact)."
+    )
     if markdown:
         print("\n| failure reason | files |\n|---|---|")
         for reason, n in reasons.most_common():

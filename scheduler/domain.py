@@ -111,12 +111,17 @@ class Subject(Record):
     morning_preferred: bool = False  # 语数英 in the morning (soft)
 
 
+# Upper bounds of a teacher's caps: room for the heaviest real loads (FET example files: up to 56 a week).
+TEACHER_WEEK_CAP = 60
+TEACHER_DAY_CAP = 16
+
+
 class Teacher(Record):
     id: str
     name: str
     subjects: list[str] = []
-    max_lessons_per_week: int = Field(18, ge=0, le=40)
-    max_lessons_per_day: int = Field(5, ge=0, le=12)
+    max_lessons_per_week: int = Field(18, ge=0, le=TEACHER_WEEK_CAP)
+    max_lessons_per_day: int = Field(5, ge=0, le=TEACHER_DAY_CAP)
     unavailable: list[Slot] = []
     outside_staff: bool = False  # 校外专业人员/志愿者: after-school only, no flexible-hours rule
     after_school_days: list[int] | None = None  # days the teacher can take after-school work; None: every day
@@ -177,6 +182,10 @@ class Lesson(Record):
     count: int = Field(1, ge=1, le=20)
     room: str | None = None  # a fixed room; otherwise any room of the subject's room type
     pinned: list[Slot] = []  # pre-placed start slots (e.g. 班会 周一第1节)
+    # different_days: at most one session starts on any day (rule different_days); with
+    # min_days_apart n, the starting days of any two sessions are at least n days apart
+    different_days: bool = False
+    min_days_apart: int = Field(1, ge=1, le=6)
 
     @property
     def periods_per_week(self) -> int:

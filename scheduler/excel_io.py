@@ -7,7 +7,7 @@ field takes its default. The sheets 说明 / README are notes and are ignored wh
 
 A mistake in a filled workbook is reported by sheet, Excel row number and column, e.g.
 ``sheet teachers, row 6, column max_lessons_per_week: Input should be less than or equal
-to 40 (got 99)``, and raised as ``scheduler.load.InputError`` — never a traceback.
+to 60 (got 99)``, and raised as ``scheduler.load.InputError`` — never a traceback.
 """
 
 from __future__ import annotations
@@ -108,8 +108,8 @@ SHEETS: dict[str, list[Column]] = {
         _c("id", "str", "教师编号"),
         _c("name", "str", "姓名"),
         _c("subjects", "list", "任教学科编号，逗号分隔"),
-        _c("max_lessons_per_week", "int", "每周最多课时（0–40）"),
-        _c("max_lessons_per_day", "int", "每天最多课时（0–12）"),
+        _c("max_lessons_per_week", "int", "每周最多课时（0–60）"),
+        _c("max_lessons_per_day", "int", "每天最多课时（0–16）"),
         _c("outside_staff", "bool", "外聘：TRUE/FALSE"),
         _c("after_school_days", "days", "可承担课后服务的日子（1=周一，逗号分隔）；空=每天；none=不承担"),
     ],
@@ -150,6 +150,8 @@ SHEETS: dict[str, list[Column]] = {
         _c("count", "int", "每周几次"),
         _c("room", "str", "固定教室编号"),
         _c("pinned", "slots", "固定时间：星期-节次，如 1-1, 3-2"),
+        _c("different_days", "bool", "各次分在不同的日子（每天至多一次）：TRUE/FALSE"),
+        _c("min_days_apart", "int", "分在不同日子时，每两次至少相隔几天（1–6），默认 1"),
     ],
     "meetings": [
         _c("id", "str", "会议编号"),

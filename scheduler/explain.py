@@ -28,6 +28,7 @@ RULE_NAMES = {
     "teacher_max_week": "教师每周课时上限",
     "teacher_max_day": "教师每天课时上限",
     "pinned": "固定安排的课",
+    "different_days": "同一课的各次分在不同的日子",
     "subject_per_day": "同一学科每天节数上限",
     "double_span": "连堂课不跨午休",
     "daily_activity": "每天校内体育活动时间",
@@ -256,6 +257,31 @@ def check_subject_spread(school: School) -> list[Finding]:
                         available=cap * n_days,
                     )
                 )
+    return out
+
+
+def check_different_days(school: School) -> list[Finding]:
+    """Sessions that must be on days ``min_days_apart`` apart fit the week: (count − 1) × apart + 1 ≤ days."""
+    out = []
+    n_days = len(school.days)
+    for lesson in school.all_lessons:
+        if not lesson.different_days:
+            continue
+        apart = lesson.min_days_apart
+        need = (lesson.count - 1) * apart + 1
+        if need > n_days:
+            groups = "、".join(_atom_name(school, g) for g in lesson.groups)
+            spacing = "分在不同的日子" if apart == 1 else f"每两次至少相隔 {apart} 天"
+            out.append(
+                Finding(
+                    rule="different_days",
+                    message=f"{groups} {_subject_name(school, lesson.subject)} 每周 {lesson.count} 次，应{spacing}，"
+                    f"需要 {need} 天，但每周只有 {n_days} 天",
+                    records=[lesson.id],
+                    need=need,
+                    available=n_days,
+                )
+            )
     return out
 
 
@@ -511,6 +537,7 @@ PRECHECKS = [
     check_teacher_load,
     check_class_capacity,
     check_subject_spread,
+    check_different_days,
     check_room_capacity,
     check_daily_activity,
     check_after_school,

@@ -2,7 +2,7 @@
 
 ``explain_infeasible`` names a minimal set of rule instances that cannot hold together. For each
 instance that rests on the school's own data (a teacher's limits and unavailable times, a room's
-capacity, a subject's per-day cap, a 教研 meeting, a pinned slot, the after-school duty cap) this
+capacity, a subject's per-day cap, a 教研 meeting, a pinned slot, a lesson's days apart, the after-school duty cap) this
 module tries the smallest changes of that data, in increasing size, and keeps the first one for
 which the solver finds a timetable. Rules that come from policy (开齐开足, the activity hour,
 start times, study-time limits) are never relaxed: the finding says so and points at staffing.
@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from ortools.sat.python import cp_model
 from pydantic import ValidationError
 
-from scheduler.domain import School
+from scheduler.domain import TEACHER_DAY_CAP, TEACHER_WEEK_CAP, School
 from scheduler.explain import Finding, precheck
 
 # rule families fixed by policy (docs/RULES.md): they are reported, never relaxed
@@ -110,7 +110,7 @@ def _copy(data: dict) -> dict:
 def _max_week(school: School, data: dict, key: str) -> Iterator[Candidate]:
     teacher = school.teacher_by_id[key]
     for extra in range(1, 7):
-        if teacher.max_lessons_per_week + extra > 40:
+        if teacher.max_lessons_per_week + extra > TEACHER_WEEK_CAP:
             return
         new = _copy(data)
         _teacher(new, key)["max_lessons_per_week"] = teacher.max_lessons_per_week + extra
@@ -125,7 +125,7 @@ def _max_week(school: School, data: dict, key: str) -> Iterator[Candidate]:
 def _max_day(school: School, data: dict, key: str) -> Iterator[Candidate]:
     teacher = school.teacher_by_id[key]
     for extra in range(1, 4):
-        if teacher.max_lessons_per_day + extra > 12:
+        if teacher.max_lessons_per_day + extra > TEACHER_DAY_CAP:
             return
         new = _copy(data)
         _teacher(new, key)["max_lessons_per_day"] = teacher.max_lessons_per_day + extra
@@ -196,6 +196,22 @@ def _pinned(school: School, data: dict, key: str) -> Iterator[Candidate]:
     yield f"取消 {name}（{key}）的固定时段，由系统安排", new
 
 
+def _different_days(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    lesson = next((x for x in data["lessons"] if x["id"] == key), None)
+    if lesson is None or not lesson.get("different_days"):
+        return
+    new = _copy(data)
+    entry = next(x for x in new["lessons"] if x["id"] == key)
+    apart = entry.get("min_days_apart", 1)
+    name = school.subject_by_id[school.lesson_by_id[key].subject].name
+    if apart > 1:
+        entry["min_days_apart"] = apart - 1
+        yield f"允许 {name}（{key}）的各次只相隔 {apart - 1} 天（现为至少 {apart} 天）", new
+    else:
+        entry["different_days"] = False
+        yield f"允许 {name}（{key}）一天排两次（取消“分在不同的日子”）", new
+
+
 def _duty_cap(school: School, data: dict, key: str) -> Iterator[Candidate]:
     if not data.get("after_school"):
         return
@@ -215,5 +231,6 @@ RELAXERS: dict[str, Callable[[School, dict, str], Iterator[Candidate]]] = {
     "subject_per_day": _subject_per_day,
     "meeting": _meeting,
     "pinned": _pinned,
+    "different_days": _different_days,
     "as_duty_max_week": _duty_cap,
 }

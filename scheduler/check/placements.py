@@ -1,4 +1,4 @@
-"""Rules on the placements themselves: valid slots, weekly count, pinned slots."""
+"""Rules on the placements themselves: valid slots, weekly count, pinned slots, sessions on different days."""
 
 from __future__ import annotations
 
@@ -56,4 +56,34 @@ def check_pinned(ctx: Context) -> Iterator[Violation]:
                     lesson_id=lesson.id,
                     day=slot.day,
                     period=slot.period,
+                )
+
+
+def check_different_days(ctx: Context) -> Iterator[Violation]:
+    """A lesson with ``different_days``: the starting days of two sessions are ≥ ``min_days_apart`` apart."""
+    days: dict[str, list[int]] = {}
+    for session in ctx.sessions:
+        if session.lesson.different_days:
+            days.setdefault(session.lesson.id, []).append(session.day)
+    for lesson_id, lesson_days in days.items():
+        lesson = ctx.school.lesson_by_id[lesson_id]
+        apart = lesson.min_days_apart
+        where = {"class_id": ctx.school.classes_of(lesson)[0].id, "lesson_id": lesson_id}
+        for day, n in sorted(Counter(lesson_days).items()):
+            if n > 1:
+                yield Violation(
+                    rule="different_days",
+                    message=f"{ctx.lesson_label(lesson)}：{ctx.day_name(day)}有 {n} 节，应分在不同的日子",
+                    day=day,
+                    **where,
+                )
+        distinct = sorted(set(lesson_days))
+        for earlier, later in zip(distinct, distinct[1:], strict=False):
+            if later - earlier < apart:
+                yield Violation(
+                    rule="different_days",
+                    message=f"{ctx.lesson_label(lesson)}：{ctx.day_name(earlier)}和{ctx.day_name(later)}都有课，"
+                    f"应至少相隔 {apart} 天",
+                    day=later,
+                    **where,
                 )

@@ -47,7 +47,12 @@ from scheduler.check.day_shape import (
     check_earliest_start,
     check_latest_end,
 )
-from scheduler.check.placements import check_lesson_count, check_pinned, check_placement_valid
+from scheduler.check.placements import (
+    check_different_days,
+    check_lesson_count,
+    check_pinned,
+    check_placement_valid,
+)
 from scheduler.check.report import Report, Violation
 from scheduler.check.soft import AFTER_SCHOOL_TERMS, SOFT_TERMS
 from scheduler.check.teachers import (
@@ -76,6 +81,7 @@ RULES: list[Rule] = [
     check_teacher_max_week,
     check_teacher_max_day,
     check_pinned,
+    check_different_days,
     check_subject_per_day,
     check_double_span,
     check_daily_activity,

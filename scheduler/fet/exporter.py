@@ -14,7 +14,8 @@ What the file holds:
   earliest start or end after the grade's latest lesson end; students-set max hours daily from
   the stage's lessons-per-day and study-minutes caps;
 - for a subject capped at 1 period a day, ConstraintMinDaysBetweenActivities (min days 1,
-  consecutive if same day) over the activities of that subject each pupil set has;
+  consecutive if same day) over the activities of that subject each pupil set has; for a lesson
+  with ``different_days``, one over its activities with min days ``min_days_apart``;
 - for lessons needing a room type (or a fixed room), ConstraintActivityPreferredRooms listing the
   rooms; a room of capacity k (k lessons at once, e.g. a playground) is written as k FET rooms,
   as a FET room holds one activity at a time;
@@ -267,15 +268,24 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
                 spread_sets.add(tuple(sorted(ids)))
             elif 1 < cap < n_hours:
                 capped_more.add(subject.name)
-    for ids in sorted(spread_sets):
+    # Lessons with different_days (rule different_days): their sessions min_days_apart apart.
+    spread_days = {tuple(sorted(ids)): 1 for ids in spread_sets}
+    n_lessons_apart = 0
+    for lesson in school.all_lessons:
+        ids = tuple(sorted(activity_ids[lesson.id]))
+        if lesson.different_days and len(ids) > 1:
+            spread_days[ids] = max(spread_days.get(ids, 1), lesson.min_days_apart)
+            n_lessons_apart += 1
+    for ids, min_days in sorted(spread_days.items()):
         element = _constraint(time_list, "ConstraintMinDaysBetweenActivities", [("Consecutive_If_Same_Day", "true")])
         _sub(element, "Number_of_Activities", len(ids))
         for aid in ids:
             _sub(element, "Activity_Id", aid)
-        _sub(element, "MinDays", 1)
+        _sub(element, "MinDays", min_days)
         _finish(element)
     expressed.append(
-        f"ConstraintMinDaysBetweenActivities ×{len(spread_sets)}: subjects capped at 1 period a day, per pupil set"
+        f"ConstraintMinDaysBetweenActivities ×{len(spread_days)}: subjects capped at 1 period a day, per pupil set"
+        + (f"; lessons with different_days ({n_lessons_apart})" if n_lessons_apart else "")
     )
 
     # Multi-period sessions: starts that fit and do not straddle a lunch block.

@@ -44,7 +44,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from scheduler.domain import School, clock
+from scheduler.domain import TEACHER_DAY_CAP, TEACHER_WEEK_CAP, School, clock
 from scheduler.fet.report import ConstraintOutcome, ImportReport, Outcome
 from scheduler.load import validation_problems
 from scheduler.policy import stage_of_grade
@@ -57,7 +57,7 @@ MIN_PERIOD_MINUTES = 20  # the policy's shortest lesson
 SHORT_BREAK_MINUTES = 5
 MAX_HOURS = (LAST_END - FIRST_START) // (MIN_PERIOD_MINUTES + SHORT_BREAK_MINUTES)  # 38
 BLOCKED_SUBJECT = "fet-blocked"
-WEEKLY_CAP = 40  # Teacher.max_lessons_per_week's upper bound
+MAX_DAYS_APART = 6  # Lesson.min_days_apart's upper bound
 ID_COMMENT = re.compile(r"scheduler-id:\s*(\S+)")
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -184,6 +184,8 @@ class _Reader:
         self.outcomes = _Outcomes()
         self.lossy: list[str] = []
         self.dropped: list[str] = []
+        # ConstraintMinDaysBetweenActivities at 100 %: (activity ids, MinDays, weight), decided in build()
+        self.min_days: list[tuple[list[int], int, float]] = []
 
     # ---- helpers ------------------------------------------------------------------------
     def fail(self, problem: str) -> None:
@@ -491,8 +493,45 @@ class _Reader:
                 else:
                     self.outcomes.add(fet_type, "not_represented", weight)
                 continue
-            outcome, note = handler(element, where)
-            self.outcomes.add(fet_type, outcome, weight, note)
+            decided = handler(element, where)
+            if decided is not None:  # None: the outcome is decided in build(), once lessons exist
+                self.outcomes.add(fet_type, decided[0], weight, decided[1])
+
+    def _c_ConstraintMinDaysBetweenActivities(self, element: ET.Element, where: str) -> None:
+        ids = [int(x.text) for x in element.findall("Activity_Id") if (x.text or "").strip().isdigit()]
+        self.min_days.append((ids, _int(element, "MinDays", 1), _float(element, "Weight_Percentage", 100.0)))
+
+    def _spread_lessons(self, lessons: list[dict], members: dict[str, set[int]]) -> None:
+        """FET's min days between activities (100 %) → ``different_days`` on the lessons it covers whole.
+
+        Exact when the constraint's activities are all the sessions of one lesson (a split activity
+        whose parts have one duration); otherwise each lesson it covers whole gets the rule, and
+        sessions of different lessons in it (parts of another duration) may still share a day.
+        """
+        fet_type = "ConstraintMinDaysBetweenActivities"
+        lesson_of = {aid: lid for lid, ids in members.items() for aid in ids}
+        by_id = {lesson["id"]: lesson for lesson in lessons}
+        soft = f"hard in FET; only {SOFT_APPROXIMATIONS[fet_type]}"
+        for ids, min_days, weight in self.min_days:
+            covered = {aid for aid in ids if aid in lesson_of}
+            whole = sorted({lesson_of[a] for a in covered if members[lesson_of[a]] <= covered})
+            spread = [lid for lid in whole if by_id[lid]["count"] > 1]
+            if not 1 <= min_days <= MAX_DAYS_APART or not whole:
+                self.outcomes.add(fet_type, "approximated", weight, soft)
+                continue
+            for lid in spread:
+                by_id[lid]["different_days"] = True
+                by_id[lid]["min_days_apart"] = max(min_days, by_id[lid].get("min_days_apart", 1))
+            if {lesson_of[a] for a in covered} == set(whole) and len(whole) == 1:
+                note = "one split activity = one lesson: hard rule different_days (Lesson.min_days_apart = MinDays)"
+                self.outcomes.add(fet_type, "mapped", weight, note)
+            else:
+                note = (
+                    "hard in FET; hard rule different_days within each of our lessons it covers whole, but its "
+                    "activities in different lessons (parts of another duration, other activities) may share a day: "
+                    f"there only {SOFT_APPROXIMATIONS[fet_type]}"
+                )
+                self.outcomes.add(fet_type, "approximated", weight, note)
 
     def _c_ConstraintBreakTimes(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         self.breaks |= set(self.slots(element, "Break_Time", where))
@@ -644,13 +683,14 @@ class _Reader:
         lessons = []
         per_group = Counter(key[0] for key in shapes)
         seen_in_group: Counter[int] = Counter()
-        for key, members in shapes.items():
+        members: dict[str, set[int]] = {}  # lesson id → FET activity ids
+        for key, parts in shapes.items():
             group_id, duration, room = key[0], key[1], key[2]
             seen_in_group[group_id] += 1
             base = f"fet{group_id}" + (f"-{seen_in_group[group_id]}" if per_group[group_id] > 1 else "")
-            first = members[0]
-            for chunk_no, start in enumerate(range(0, len(members), 20)):
-                chunk = members[start : start + 20]
+            first = parts[0]
+            for chunk_no, start in enumerate(range(0, len(parts), 20)):
+                chunk = parts[start : start + 20]
                 pinned = []
                 for a in chunk:
                     if a.pinned is None:
@@ -659,9 +699,11 @@ class _Reader:
                         self.fail(f"activity {a.id}: pinned at a break hour or past the end of the day")
                         continue
                     pinned.append(slot(*a.pinned))
+                lesson_id = base + (f"-{chunk_no + 1}" if len(parts) > 20 else "")
+                members[lesson_id] = {a.id for a in chunk}
                 lessons.append(
                     {
-                        "id": base + (f"-{chunk_no + 1}" if len(members) > 20 else ""),
+                        "id": lesson_id,
                         "subject": self.subjects[first.subject]["id"],
                         "teachers": [self.teachers[t]["id"] for t in first.teachers],
                         "groups": first.groups,
@@ -671,6 +713,7 @@ class _Reader:
                         "pinned": pinned,
                     }
                 )
+        self._spread_lessons(lessons, members)
         # Teachers teach what the activities say, whatever FET's qualified subjects list.
         for lesson in lessons:
             for tid in lesson["teachers"]:
@@ -679,13 +722,13 @@ class _Reader:
                     teacher["subjects"].append(lesson["subject"])
         teachers = []
         for t in self.teachers.values():
-            max_day = min(12, n_periods) if t["max_day"] is None else min(12, t["max_day"])
+            max_day = min(TEACHER_DAY_CAP, n_periods if t["max_day"] is None else t["max_day"])
             teachers.append(
                 {
                     "id": t["id"],
                     "name": t["name"],
                     "subjects": t["subjects"],
-                    "max_lessons_per_week": min(WEEKLY_CAP, n_days * n_periods),
+                    "max_lessons_per_week": min(TEACHER_WEEK_CAP, n_days * n_periods),
                     "max_lessons_per_day": max_day,
                     "unavailable": [s for d, h in sorted(t["unavailable"]) if (s := slot(d, h))],
                 }
@@ -725,16 +768,16 @@ class _Reader:
         }
 
     def _note_overloaded_teachers(self, lessons: list[dict]) -> None:
-        """The School caps a teacher at 40 periods a week; FET has no cap, so a heavier load cannot fit."""
+        """The School caps a teacher at 60 periods a week; FET has no cap, so a heavier load cannot fit."""
         load: Counter[str] = Counter()
         for lesson in lessons:
             for tid in lesson["teachers"]:
                 load[tid] += lesson["duration"] * lesson["count"]
-        over = sorted(((n, tid) for tid, n in load.items() if n > WEEKLY_CAP), reverse=True)
+        over = sorted(((n, tid) for tid, n in load.items() if n > TEACHER_WEEK_CAP), reverse=True)
         if over:
             names = {t["id"]: t["name"] for t in self.teachers.values()}
             self.lossy.append(
-                f"{len(over)} teachers teach more than {WEEKLY_CAP} periods a week, the School's cap "
+                f"{len(over)} teachers teach more than {TEACHER_WEEK_CAP} periods a week, the School's cap "
                 f"({', '.join(f'{names[tid]} {n}' for n, tid in over[:5])}{'…' if len(over) > 5 else ''}): "
                 "the imported school cannot be timetabled as it stands"
             )
@@ -836,7 +879,8 @@ class _Reader:
             overrides[f"stages.{stage}.max_lessons_per_day"] = min(12, n_periods)
             overrides[f"stages.{stage}.max_daily_study_minutes"] = min(600, max(60, n_periods * lesson_minutes))
         if n_periods > 12:
-            self.lossy.append(f"{n_periods} periods a day: pupils and teachers capped at 12 a day")
+            teachers = f" and teachers at {TEACHER_DAY_CAP}" if n_periods > TEACHER_DAY_CAP else ""
+            self.lossy.append(f"{n_periods} periods a day: pupils capped at 12 a day{teachers}")
         self.lossy.append(
             "policy overrides: weekly plans are the file's; daily activity rule off (FET has none); "
             f"stage limits widened to the synthetic day (start 08:00, {lesson_minutes}-minute lessons, "

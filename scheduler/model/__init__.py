@@ -33,6 +33,7 @@ from scheduler.model.day_shape import (
     add_latest_end,
 )
 from scheduler.model.lessons import (
+    add_different_days,
     add_double_span,
     add_lesson_count,
     add_pinned,
@@ -61,6 +62,7 @@ RULES = [
     add_teacher_max_week,
     add_teacher_max_day,
     add_pinned,
+    add_different_days,
     add_subject_per_day,
     add_double_span,
     add_daily_activity,

@@ -85,6 +85,24 @@ def add_double_span(m: cp_model.CpModel, v: Vars) -> None:
                 m.add(var == 0).only_enforce_if(v.enforce("double_span", lesson.id))
 
 
+def add_different_days(m: cp_model.CpModel, v: Vars) -> None:
+    """Sessions of a lesson on different days (FET: min days between activities, at 100 %).
+
+    With ``min_days_apart`` n, every n consecutive days hold at most one start of the lesson.
+    """
+    n_days = len(v.school.days)
+    for lesson in v.school.all_lessons:
+        if not lesson.different_days or lesson.count < 2:
+            continue
+        by_day: dict[int, list] = defaultdict(list)
+        for day, _, var in v.starts_of(lesson):
+            by_day[day].append(var)
+        apart = lesson.min_days_apart
+        for first in range(1, max(1, n_days - apart + 1) + 1):
+            window = [var for day in range(first, min(n_days, first + apart - 1) + 1) for var in by_day[day]]
+            m.add(sum(window) <= 1).only_enforce_if(v.enforce("different_days", lesson.id))
+
+
 def add_pinned(m: cp_model.CpModel, v: Vars) -> None:
     """Pre-placed lessons (e.g. 班会 周一第1节) start where the school put them."""
     for lesson in v.school.all_lessons:

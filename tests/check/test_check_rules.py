@@ -143,6 +143,13 @@ CASES = [
         school=tiny_school(patch={"lessons.c1.math": {"pinned": [{"day": 1, "period": 1}]}}),
     ),
     Case(
+        "different_days",
+        replace(GOOD, ("c1.math", 2, 1), ("c1.math", 1, 3)),
+        {"lesson_id": "c1.math", "class_id": "c1", "day": 1},
+        ("三年级1班 数学：周一有 2 节，应分在不同的日子",),
+        school=tiny_school(patch={"lessons.c1.math": {"different_days": True}, "subjects.math": {"max_per_day": 2}}),
+    ),
+    Case(
         "subject_per_day",
         replace(GOOD, ("c1.math", 2, 1), ("c1.math", 1, 3)),
         {"class_id": "c1", "day": 1},
@@ -256,6 +263,16 @@ def test_weekly_hours_catches_crowding_out() -> None:
     report = check(school, timetable([*GOOD, ("c1.math", 1, 3)]))
     (violation,) = report.of("weekly_hours")
     assert violation.message == "三年级1班 数学 每周 3 节，多于课程方案规定的 2 节"
+
+
+def test_different_days_with_min_days_apart_needs_a_gap_day() -> None:
+    data = tiny_school(patch={"lessons.c1.math": {"different_days": True, "min_days_apart": 2}}).model_dump()
+    school = School.model_validate({**data, "days": ["周一", "周二", "周三"]})
+    (violation,) = check(school, timetable(GOOD)).of("different_days")
+    assert violation.message == "三年级1班 数学：周一和周二都有课，应至少相隔 2 天"
+    assert (violation.lesson_id, violation.day) == ("c1.math", 2)
+    moved = replace(GOOD, ("c1.math", 2, 1), ("c1.math", 3, 1))
+    assert check(school, timetable(moved)).of("different_days") == []
 
 
 def test_pe_is_capped_by_the_policy_even_when_the_subject_allows_more() -> None:

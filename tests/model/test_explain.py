@@ -36,6 +36,16 @@ def test_pe_every_day_but_too_few_pe_lessons():
     assert "60 分钟" in activity[0].message
 
 
+def test_more_sessions_on_different_days_than_days_is_named_by_counting():
+    data = tiny()
+    data["assignments"] = [a for a in data["assignments"] if (a["class_id"], a["subject"]) != ("c3-1", "chinese")]
+    lesson = {"id": "c31-chinese", "subject": "chinese", "teachers": ["t1"], "groups": ["c3-1"], "count": 4}
+    data["lessons"] = [{**lesson, "different_days": True}]
+    (finding,) = precheck(School.model_validate(data))
+    assert finding.rule == "different_days" and (finding.need, finding.available) == (4, 3)
+    assert finding.message == "三年级1班 语文 每周 4 次，应分在不同的日子，需要 4 天，但每周只有 3 天"
+
+
 def test_playground_too_small_for_daily_pe():
     data = tiny(
         rooms=[

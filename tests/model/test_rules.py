@@ -5,6 +5,7 @@ Properties are read off the placements directly here, not through the model.
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 
 import pytest
@@ -129,6 +130,36 @@ def test_double_lesson_never_straddles_lunch_and_subject_cap_holds():
     assert len(doubles) == 1 and doubles[0].period != 3  # periods 3–4 straddle lunch
     chinese = Counter((c, d) for c, d, _, s, _ in covered(school, solution) if s == "chinese")
     assert max(chinese.values()) <= 2
+
+
+def _chinese_as_lesson(data: dict, **fields) -> School:
+    """三年级1班 语文 as an explicit lesson of 张老师 (count 4 by the plan) with ``fields``."""
+    data["assignments"] = [a for a in data["assignments"] if (a["class_id"], a["subject"]) != ("c3-1", "chinese")]
+    data["lessons"] = [
+        {"id": "c31-chinese", "subject": "chinese", "teachers": ["t1"], "groups": ["c3-1"], "count": 4, **fields}
+    ]
+    return School.model_validate(data)
+
+
+def test_different_days_spreads_the_sessions_of_a_lesson():
+    # 语文 may have 2 a day; a lesson of 2 sessions at least 2 days apart (3 days) lands on days 1 and 3
+    data = tiny()
+    data["policy"]["overrides"]["weekly_lessons.3"]["chinese"] = 2
+    school = _chinese_as_lesson(data, count=2, different_days=True, min_days_apart=2)
+    days = sorted(p.day for p in solved(school).placements if p.lesson == "c31-chinese")
+    assert days == [1, 3]
+
+
+def test_different_days_with_a_teacher_away_on_one_day_is_infeasible_and_named():
+    # 3 sessions on 3 different days, but 张老师 is away on Wednesday: without the rule 2 + 1 would do
+    data = tiny()
+    data["policy"]["overrides"]["weekly_lessons.3"]["chinese"] = 3
+    data["teachers"][0]["unavailable"] = [{"day": 3, "period": p} for p in range(1, 6)]
+    assert solve(_chinese_as_lesson(copy.deepcopy(data), count=3), OPTIONS).status in ("optimal", "feasible")
+    result = solve(_chinese_as_lesson(data, count=3, different_days=True), OPTIONS)
+    assert result.status == "infeasible"
+    named = [f.message for f in result.explanation if f.rule == "different_days"]
+    assert named and "三年级1班 语文" in named[0] and "同一课的各次分在不同的日子" in named[0]
 
 
 def test_teacher_max_per_day():
