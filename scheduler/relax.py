@@ -107,32 +107,24 @@ def _copy(data: dict) -> dict:
     return copy.deepcopy(data)
 
 
-def _max_week(school: School, data: dict, key: str) -> Iterator[Candidate]:
-    teacher = school.teacher_by_id[key]
-    for extra in range(1, 7):
-        if teacher.max_lessons_per_week + extra > TEACHER_WEEK_CAP:
-            return
-        new = _copy(data)
-        _teacher(new, key)["max_lessons_per_week"] = teacher.max_lessons_per_week + extra
-        yield (
-            (
-                f"把 {teacher.name} 每周课时上限从 {teacher.max_lessons_per_week} 提高到 {teacher.max_lessons_per_week + extra}"
-            ),
-            new,
-        )
+def _raise_cap(field: str, words: str, steps: int, cap: int) -> Callable[[School, dict, str], Iterator[Candidate]]:
+    """Candidates that raise a teacher's ``field`` by 1…``steps`` (never above ``cap``)."""
+
+    def candidates(school: School, data: dict, key: str) -> Iterator[Candidate]:
+        teacher = school.teacher_by_id[key]
+        now = getattr(teacher, field)
+        for extra in range(1, steps + 1):
+            if now + extra > cap:
+                return
+            new = _copy(data)
+            _teacher(new, key)[field] = now + extra
+            yield f"把 {teacher.name} {words}从 {now} 提高到 {now + extra}", new
+
+    return candidates
 
 
-def _max_day(school: School, data: dict, key: str) -> Iterator[Candidate]:
-    teacher = school.teacher_by_id[key]
-    for extra in range(1, 4):
-        if teacher.max_lessons_per_day + extra > TEACHER_DAY_CAP:
-            return
-        new = _copy(data)
-        _teacher(new, key)["max_lessons_per_day"] = teacher.max_lessons_per_day + extra
-        yield (
-            f"把 {teacher.name} 每天课时上限从 {teacher.max_lessons_per_day} 提高到 {teacher.max_lessons_per_day + extra}",
-            new,
-        )
+_max_week = _raise_cap("max_lessons_per_week", "每周课时上限", 6, TEACHER_WEEK_CAP)
+_max_day = _raise_cap("max_lessons_per_day", "每天课时上限", 3, TEACHER_DAY_CAP)
 
 
 def _unavailable(school: School, data: dict, key: str) -> Iterator[Candidate]:

@@ -116,3 +116,31 @@ def test_playground_too_small_at_the_only_pe_times_suggests_its_capacity():
     assert any("操场同时容纳 2 个班（现为 1）" in m for m in verified), findings
     policy = [f for f in findings if f.rule == "relaxation" and "不能放宽" in f.message]
     assert len(policy) == 1 and "三年级1班" in policy[0].message and "三年级2班" in policy[0].message
+
+
+def test_different_days_clash_offers_its_own_relaxation():
+    # 数学 (王老师) three times a week on different days, but 王老师 is away all of Wednesday
+    data = tiny()
+    data["assignments"] = [a for a in data["assignments"] if a["subject"] != "math"]
+    data["lessons"] = [
+        {
+            "id": "c3-1.math",
+            "subject": "math",
+            "teachers": ["t3"],
+            "groups": ["c3-1"],
+            "count": 3,
+            "different_days": True,
+        }
+    ]
+    data["policy"]["overrides"]["weekly_lessons.3"]["math"] = 3
+    data["subjects"][1]["max_per_day"] = 2  # only different_days keeps the sessions apart
+    data["teachers"][2]["unavailable"] = [{"day": 3, "period": p} for p in range(1, 6)]
+    data["classes"] = data["classes"][:1]
+    data["assignments"] = [a for a in data["assignments"] if a["class_id"] == "c3-1"]
+    school = School.model_validate(data)
+    assert precheck(school) == []
+    findings = explain_infeasible(school, time_limit=20)
+    assert {"different_days", "teacher_unavailable"} <= {f.rule for f in findings}
+    verified = [f.message for f in findings if f.rule == "relaxation" and "已验证" in f.message]
+    assert any("王老师" in m and "周三" in m for m in verified), findings
+    assert any("数学" in m for m in verified), findings
