@@ -246,7 +246,10 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     )
 
     def show(outcome) -> None:
-        print(f"  完成：{outcome.name}（{outcome.status}，{outcome.wall_time:.1f} 秒）", file=sys.stderr)
+        print(
+            f"  完成：{outcome.name}（{STATUS_WORDS.get(outcome.status, outcome.status)}，{outcome.wall_time:.1f} 秒）",
+            file=sys.stderr,
+        )
 
     comparison = run_scenarios(base, scenario_file, progress=show, base_solution=current)
     out = Path(args.out)
