@@ -48,9 +48,12 @@ def _progress_printer(time_limit: float):
         width = 30
         filled = min(width, int(width * p.elapsed / time_limit))
         gap = f"{100 * p.gap:5.1f}%" if p.gap is not None else "  -  "
+        # the first timetable (found without the soft goals) has no objective or bound yet
+        objective = f"{p.objective:8.0f}" if p.objective is not None else "       -"
+        bound = f"{p.bound:8.0f}" if p.bound is not None else "       -"
         print(
             f"\r[{'#' * filled}{'.' * (width - filled)}] {p.elapsed:6.1f}s  方案 {p.solutions:3d}  "
-            f"目标 {p.objective:8.0f}  下界 {p.bound:8.0f}  差距 {gap}",
+            f"目标 {objective}  下界 {bound}  差距 {gap}",
             end="",
             file=sys.stderr,
             flush=True,

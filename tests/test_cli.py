@@ -79,3 +79,13 @@ def test_template_round_trips_through_the_excel_loader(tmp_path):
     out = tmp_path / "o"
     solved = run("solve", str(book), "--time-limit", "10", "--out", str(out), "--quiet")
     assert solved.returncode == 0, solved.stdout + solved.stderr
+
+
+def test_solve_with_the_progress_bar_as_make_demo_runs_it(tmp_path):
+    # no --quiet: the progress bar sees the first timetable before any objective or bound exists
+    out = tmp_path / "out"
+    done = run("solve", "instances/tiny-3.json", "--time-limit", "5", "--out", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert "方案" in done.stderr and "目标" in done.stderr
+    assert "检查通过" in done.stdout
