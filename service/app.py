@@ -18,6 +18,7 @@ from service.limits import BodySizeLimit
 from service.migrations import migrate
 from service.results import ResultCache
 from service.routers import audit, jobs, policies, results, scenarios, schools
+from service.scenario_runs import ScenarioRunner
 from service.settings import Settings
 from service.store import Conflict, Store
 
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.seed_samples_from is not None and store.count_schools() == 0:
         seed_samples(store, settings.seed_samples_from)
     runner = JobRunner(store, settings.max_concurrent_solves, settings.progress_interval)
+    scenario_runner = ScenarioRunner(store, settings.max_concurrent_solves)  # marks left-over runs interrupted
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -54,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.store = store
     app.state.runner = runner
+    app.state.scenario_runner = scenario_runner
     app.state.results = ResultCache()
     errors.install(app)
     for module in (schools, jobs, results, audit, policies, scenarios):

@@ -7,7 +7,6 @@ import tempfile
 import zipfile
 from pathlib import Path
 from typing import Literal
-from urllib.parse import quote
 
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -17,14 +16,13 @@ from scheduler.changes import ChangeSummary, compare
 from scheduler.check import Report
 from scheduler.domain import School
 from scheduler.solution import Solution
-from service.deps import job_or_404, store_of
+from service.deps import XLSX, download, job_or_404, store_of
 from service.results import Loaded
 from service.schemas import Cell, GridOut, ReportOut, TableOut
 from service.security import READ
 
 router = APIRouter(prefix="/jobs/{job_id}", tags=["results 课表结果"], dependencies=READ)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Kind = Literal["classes", "teachers", "rooms"]
 
 
@@ -121,11 +119,6 @@ def build_grid(item: Loaded, kind: str, entity_id: str) -> GridOut:
     raise HTTPException(404, f"该校没有 {kind} '{entity_id}'")
 
 
-def _download(content: bytes, media_type: str, filename: str) -> Response:
-    disposition = f"attachment; filename=\"{quote(filename)}\"; filename*=UTF-8''{quote(filename)}"
-    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
-
-
 @router.get(
     "/timetable.xlsx",
     summary="下载 Excel 课表",
@@ -137,7 +130,7 @@ def download_xlsx(request: Request, job_id: str) -> Response:
     with tempfile.TemporaryDirectory() as folder:
         path = views.write_timetable_workbook(item.school, item.solution, Path(folder) / "t.xlsx", item.report)
         content = path.read_bytes()
-    return _download(content, XLSX, f"timetable-{item.school.id}.xlsx")
+    return download(content, XLSX, f"timetable-{item.school.id}.xlsx")
 
 
 @router.get(
@@ -154,7 +147,7 @@ def download_csv_zip(request: Request, job_id: str) -> Response:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in files:
                 archive.write(path, path.name)
-    return _download(buffer.getvalue(), "application/zip", f"timetable-{item.school.id}-csv.zip")
+    return download(buffer.getvalue(), "application/zip", f"timetable-{item.school.id}-csv.zip")
 
 
 @router.get(
@@ -166,7 +159,7 @@ def download_csv_zip(request: Request, job_id: str) -> Response:
 def download_placements_csv(request: Request, job_id: str) -> Response:
     item = loaded(request, job_id)
     text = views.placements_table(item.school, item.solution).to_csv(index=False)
-    return _download(("\ufeff" + text).encode("utf-8"), "text/csv; charset=utf-8", f"placements-{item.school.id}.csv")
+    return download(("\ufeff" + text).encode("utf-8"), "text/csv; charset=utf-8", f"placements-{item.school.id}.csv")
 
 
 def _changes(request: Request, job_id: str, against: str | None) -> tuple[Loaded, ChangeSummary]:
@@ -198,7 +191,7 @@ def download_changes(request: Request, job_id: str, against: str | None = None) 
     with tempfile.TemporaryDirectory() as folder:
         path = views.write_change_workbook(item.school, summary, Path(folder) / "c.xlsx", report=item.report)
         content = path.read_bytes()
-    return _download(content, XLSX, f"changes-{item.school.id}.xlsx")
+    return download(content, XLSX, f"changes-{item.school.id}.xlsx")
 
 
 TABLES = {

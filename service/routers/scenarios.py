@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import tempfile
-import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field, model_validator
@@ -15,17 +13,14 @@ from pydantic import BaseModel, Field, model_validator
 from scheduler.domain import School
 from scheduler.scenarios import Comparison, EditError, ScenarioSet, validate_scenarios
 from service.db import ScenarioRunRow
-from service.deps import school_or_404, settings_of, store_of
+from service.deps import XLSX, download, school_or_404, settings_of, solve_limits, store_of
 from service.errors import InvalidInput, invalid, problem
 from service.scenario_runs import ScenarioRunner
 from service.security import READ, WRITE
 
 router = APIRouter(prefix="/scenario-runs", tags=["scenarios 情景模拟"])
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RunStatus = Literal["queued", "running", "done", "failed", "interrupted"]
-_runner_lock = threading.Lock()
-DEFAULT_TIME_LIMIT = 30.0  # seconds per solve, when a request gives none
 
 
 class ScenarioRunRequest(ScenarioSet):
@@ -59,12 +54,7 @@ class ScenarioRunOut(BaseModel):
 
 
 def runner_of(request: Request) -> ScenarioRunner:
-    """The app's scenario runner, made on first use (it marks runs a previous process left as interrupted)."""
-    state = request.app.state
-    with _runner_lock:
-        if getattr(state, "scenario_runner", None) is None:
-            state.scenario_runner = ScenarioRunner(store_of(request), settings_of(request).max_concurrent_solves)
-        return state.scenario_runner
+    return request.app.state.scenario_runner
 
 
 def run_out(row: ScenarioRunRow) -> ScenarioRunOut:
@@ -96,17 +86,12 @@ def run_or_404(request: Request, run_id: str) -> ScenarioRunRow:
 @router.post("", status_code=202, dependencies=WRITE, summary="开始情景模拟（立即返回 id，后台求解）")
 def start_run(request: Request, response: Response, body: ScenarioRunRequest) -> ScenarioRunOut:
     settings = settings_of(request)
-    body.time_limit = body.time_limit or min(DEFAULT_TIME_LIMIT, settings.max_time_limit)
-    if body.time_limit > settings.max_time_limit:
-        raise invalid(("body", "time_limit"), f"at most {settings.max_time_limit:g} s on this server")
-    if body.workers > settings.max_workers:
-        raise invalid(("body", "workers"), f"at most {settings.max_workers} on this server")
+    body.time_limit = solve_limits(settings, body.time_limit, body.workers)
     for i, query in enumerate(body.staffing):
         if query.time_limit is not None and query.time_limit > settings.max_time_limit:
             raise invalid(
                 ("body", "staffing", i, "time_limit"), f"at most {settings.max_time_limit:g} s on this server"
             )
-    runner = runner_of(request)  # first, so that it cannot take this new run for a left-over one
     store = store_of(request)
     school = body.school or School.model_validate(school_or_404(store, body.school_id).data)
     for i, query in enumerate(body.staffing):
@@ -120,20 +105,18 @@ def start_run(request: Request, response: Response, body: ScenarioRunRequest) ->
         ) from None
     scenarios = ScenarioSet.model_validate(body.model_dump(include=set(ScenarioSet.model_fields), mode="json"))
     row = store.create_scenario_run(body.school_id, school, scenarios.model_dump(mode="json"))
-    runner.submit(row.id)
+    runner_of(request).submit(row.id)
     response.headers["Location"] = f"/scenario-runs/{row.id}"
     return run_out(store.get_scenario_run(row.id) or row)
 
 
 @router.get("", dependencies=READ, summary="情景模拟列表")
 def list_runs(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[ScenarioRunOut]:
-    runner_of(request)
     return [run_out(row) for row in store_of(request).list_scenario_runs(limit)]
 
 
 @router.get("/{run_id}", dependencies=READ, summary="情景模拟状态与对比表")
 def read_run(request: Request, run_id: str) -> ScenarioRunOut:
-    runner_of(request)
     return run_out(run_or_404(request, run_id))
 
 
@@ -145,9 +128,4 @@ def comparison_workbook(request: Request, run_id: str) -> Response:
     comparison = Comparison.model_validate(row.comparison)
     with tempfile.TemporaryDirectory() as folder:
         content = comparison.write_workbook(Path(folder) / "scenarios.xlsx").read_bytes()
-    name = quote(f"{row.school_name}-情景对比.xlsx")
-    return Response(
-        content,
-        media_type=XLSX,
-        headers={"Content-Disposition": f"attachment; filename=scenarios.xlsx; filename*=UTF-8''{name}"},
-    )
+    return download(content, XLSX, f"{row.school_name}-情景对比.xlsx")

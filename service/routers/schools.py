@@ -13,13 +13,11 @@ from scheduler.domain import School
 from scheduler.excel_io import load_school_workbook
 from scheduler.load import InputError
 from service.db import SchoolRow
-from service.deps import runner_of, school_or_404, settings_of, store_of
+from service.deps import runner_of, school_or_404, settings_of, solve_limits, store_of
 from service.errors import InvalidInput, invalid, log, problem
 from service.routers.jobs import job_out
 from service.schemas import SCHOOL_ID, JobOut, SchoolSummary, SolveRequest
 from service.security import READ, WRITE
-
-DEFAULT_TIME_LIMIT = 30.0  # seconds, when a solve request gives none
 
 router = APIRouter(prefix="/schools", tags=["schools 学校"])
 
@@ -145,11 +143,7 @@ def school_jobs(request: Request, school_id: str) -> list[JobOut]:
 def start_solve(request: Request, response: Response, school_id: str, options: SolveRequest | None = None) -> JobOut:
     options = options or SolveRequest()
     settings = settings_of(request)
-    time_limit = options.time_limit or min(DEFAULT_TIME_LIMIT, settings.max_time_limit)
-    if time_limit > settings.max_time_limit:
-        raise invalid(("body", "time_limit"), f"at most {settings.max_time_limit:g} s on this server")
-    if options.workers > settings.max_workers:
-        raise invalid(("body", "workers"), f"at most {settings.max_workers} on this server")
+    time_limit = solve_limits(settings, options.time_limit, options.workers)
     store = store_of(request)
     school = school_or_404(store, school_id)
     if options.baseline_job_id is not None:
