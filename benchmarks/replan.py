@@ -56,7 +56,7 @@ def run(changed: School, base: Solution, options: SolveOptions) -> dict:
         "moved_day": changes.moved_day,
         "moved_period": changes.moved_period,
         "cost": changes.cost,
-        "soft": sum(changed.weights.model_dump()[k] * v for k, v in result.terms.items()),
+        "soft": changed.weights.cost(result.terms),
         "hard": len(check(changed, result.solution).hard),
     }
 

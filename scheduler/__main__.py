@@ -13,8 +13,7 @@ import sys
 from pathlib import Path
 
 from scheduler.check import check
-from scheduler.load import InputError, load_school
-from scheduler.solution import Solution
+from scheduler.load import InputError, load_school, load_solution
 from scheduler.solve import Progress, SolveOptions, solve
 
 EXIT_OK, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_BROKEN = 0, 2, 3, 4, 5
@@ -26,14 +25,6 @@ STATUS_WORDS = {
     "unknown": "时限内未找到课表",
     "invalid": "模型无效",
 }
-
-
-def load_solution(path: str) -> Solution:
-    """A solution.json; a missing or malformed file is bad input (exit 2), not a traceback."""
-    try:
-        return Solution.load(path)
-    except (OSError, ValueError) as exc:
-        raise InputError(str(path), [str(exc).splitlines()[0]]) from None
 
 
 def terms_text(terms: dict[str, int]) -> str:

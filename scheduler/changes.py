@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from scheduler.domain import School
-from scheduler.solution import Placement, Solution, group_name
+from scheduler.solution import Placement, Solution, group_name, room_name
 
 # Moving a session to another day disturbs pupils and teachers more than another period the same day.
 MOVE_COST = {"day": 3, "period": 1}
@@ -134,8 +134,8 @@ def _compare_lesson(school: School, lesson_id: str, old: list[Placement], new: l
             )
         )
         setattr(out, _COUNTER[kind], getattr(out, _COUNTER[kind]) + 1)
-    old_teachers = _teachers(school, old)
-    new_teachers = _teachers(school, new)
+    old_teachers = _teachers(old)
+    new_teachers = _teachers(new)
     if old and new and old_teachers and old_teachers != new_teachers:
         out.teacher_changed += len(new)
         out.changes.append(
@@ -153,8 +153,8 @@ def _compare_lesson(school: School, lesson_id: str, old: list[Placement], new: l
                         "from_period": p.period,
                         "to_day": p.day,
                         "to_period": p.period,
-                        "from_room": _room_name(school, old_rooms.get((p.day, p.period))),
-                        "to_room": _room_name(school, p.room),
+                        "from_room": room_name(school, old_rooms.get((p.day, p.period))),
+                        "to_room": room_name(school, p.room),
                     }
                 )
             )
@@ -163,16 +163,9 @@ def _compare_lesson(school: School, lesson_id: str, old: list[Placement], new: l
 _COUNTER = {"day": "moved_day", "period": "moved_period", "added": "added", "removed": "removed"}
 
 
-def _teachers(school: School, placements: list[Placement]) -> str:
+def _teachers(placements: list[Placement]) -> str:
     names = [name for p in placements[:1] for name in (p.teacher_names or p.teachers)]
     return "、".join(names)
-
-
-def _room_name(school: School, room_id: str | None) -> str:
-    if room_id is None:
-        return ""
-    room = school.room_by_id.get(room_id)
-    return room.name if room else room_id
 
 
 def change_table(school: School, summary: ChangeSummary):

@@ -215,6 +215,11 @@ class Weights(Record):
     flexible_day_shortfall: int = Field(5, ge=0, le=1000)
     after_school_duty_excess: int = Field(2, ge=0, le=1000)
 
+    def cost(self, terms: dict[str, int]) -> int:
+        """The weighted sum of soft-goal counts: a timetable's objective (without re-planning moves)."""
+        weights = self.model_dump()
+        return sum(weights.get(name, 0) * value for name, value in terms.items())
+
 
 class FlexibleHours(Record):
     """弹性上下班: a day is flexible when a teacher may arrive late or leave early."""

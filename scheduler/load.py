@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from scheduler.domain import School
+from scheduler.solution import Solution
 
 
 class InputError(ValueError):
@@ -55,3 +56,12 @@ def load_school(path: str | Path) -> School:
     if not isinstance(data, dict):
         raise InputError(str(path), ["the top level must be a JSON object (a school)"])
     return school_from_dict(data, str(path))
+
+
+def load_solution(path: str | Path, field: str = "") -> Solution:
+    """A timetable (solution.json); a missing or malformed file is bad input, named by ``field`` if given."""
+    try:
+        return Solution.load(path)
+    except (OSError, ValueError) as exc:
+        problem = str(exc).splitlines()[0]
+        raise InputError(str(path), [f"{field}: {problem}" if field else problem]) from None

@@ -10,6 +10,7 @@ start times, study-time limits) are never relaxed: the finding says so and point
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Iterator
 
@@ -102,8 +103,6 @@ def _teacher(data: dict, teacher_id: str) -> dict | None:
 
 
 def _copy(data: dict) -> dict:
-    import copy
-
     return copy.deepcopy(data)
 
 

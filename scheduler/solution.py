@@ -142,3 +142,11 @@ def group_name(school: School, group: str) -> str:
     school_class = school.class_by_id.get(class_id)
     name = school_class.name if school_class else class_id
     return f"{name}（{section}）" if section else name
+
+
+def room_name(school: School, room_id: str | None) -> str:
+    """A room's display name; "" for none, the id for an unknown room."""
+    if not room_id:
+        return ""
+    room = school.room_by_id.get(room_id)
+    return room.name if room else room_id

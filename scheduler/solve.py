@@ -141,11 +141,10 @@ def solve(
     if stop is not None:
         threading.Thread(target=_stop_when, args=(stop, done, solvers), daemon=True).start()
     first_status = None
-    if stop is not None and stop.is_set():
-        pass
-    elif options.baseline is not None:  # first as few moves as possible, then the soft goals too
+    stopped = stop is not None and stop.is_set()
+    if not stopped and options.baseline is not None:  # first as few moves as possible, then the soft goals
         first_status = _first_phase(built, options, started, watcher, solvers, progress, objective=built.moves)
-    elif options.hint is None and options.feasibility_first:
+    elif not stopped and options.hint is None and options.feasibility_first:
         first_status = _first_phase(built, options, started, watcher, solvers, progress)
     solver = _solver(options, max(0.1, options.time_limit - (time.perf_counter() - started)))
     solvers.append(solver)
@@ -167,8 +166,7 @@ def solve(
         wall = time.perf_counter() - started
         # Presolve may loosen a soft term's definition (x ≥ count, as the objective pushes it down),
         # so the solver's objective can sit above the timetable's true cost: recompute it exactly.
-        weights = school.weights.model_dump()
-        objective = float(sum(weights[name] * value for name, value in terms.items()))
+        objective = float(school.weights.cost(terms))
         changes = None
         if options.baseline is not None:
             objective += options.move_weight * solver.value(built.moves)

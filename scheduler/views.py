@@ -29,7 +29,7 @@ from scheduler.changes import ChangeSummary, change_table
 from scheduler.clubs import choice_summary
 from scheduler.domain import BellSchedule, Lesson, School, Weights, clock, minutes
 from scheduler.policy import resolve_policy
-from scheduler.solution import Placement, Solution, describe, group_name
+from scheduler.solution import Placement, Solution, describe, group_name, room_name
 
 if TYPE_CHECKING:
     from scheduler.check.report import Report
@@ -113,13 +113,6 @@ def _described(school: School, solution: Solution) -> list[Placement]:
     return [describe(school, p) for p in solution.placements if _valid(school, p)]
 
 
-def _room_name(school: School, room_id: str | None) -> str:
-    if not room_id:
-        return ""
-    room = school.room_by_id.get(room_id)
-    return room.name if room else room_id
-
-
 def _periods_label(period: int, duration: int) -> str:
     return f"第{period}节" if duration == 1 else f"第{period}–{period + duration - 1}节"
 
@@ -140,7 +133,7 @@ def placements_table(school: School, solution: Solution) -> pd.DataFrame:
                     "班级": "、".join(p.class_names),
                     "学科": p.subject_name,
                     "教师": "、".join(p.teacher_names),
-                    "教室": _room_name(school, p.room),
+                    "教室": room_name(school, p.room),
                     "星期": school.days[p.day - 1],
                     "节次": _periods_label(p.period, p.duration),
                     "开始": p.start,
@@ -511,7 +504,7 @@ def after_school_plan_table(school: School, solution: Solution) -> pd.DataFrame:
                         "教师": school.teacher_by_id[s.teacher].name
                         if s.teacher in school.teacher_by_id
                         else s.teacher,
-                        "地点": _room_name(school, s.room),
+                        "地点": room_name(school, s.room),
                         "人数": _staying(school, c.id, day, 1),
                         "day": day,
                     }
@@ -531,7 +524,7 @@ def after_school_plan_table(school: School, solution: Solution) -> pd.DataFrame:
                         "教师": school.teacher_by_id[meeting.instructor].name
                         if meeting.instructor in school.teacher_by_id
                         else meeting.instructor,
-                        "地点": _room_name(school, meeting.room),
+                        "地点": room_name(school, meeting.room),
                         "人数": sum(1 for (_, d), cid in attendance.items() if d == day and cid == club.id),
                         "day": day,
                     }
@@ -553,7 +546,7 @@ def after_school_plan_table(school: School, solution: Solution) -> pd.DataFrame:
                         "教师": school.teacher_by_id[s.teacher].name
                         if s.teacher in school.teacher_by_id
                         else s.teacher,
-                        "地点": _room_name(school, s.room),
+                        "地点": room_name(school, s.room),
                         "人数": free if pupils else _staying(school, c.id, day, 2),
                         "day": day,
                     }
@@ -580,7 +573,7 @@ def club_roster_table(school: School, solution: Solution) -> pd.DataFrame:
                 "社团": club.name if club else e.club,
                 "类别": CATEGORY_NAMES[club.category] if club else "",
                 "活动日": "、".join(school.days[m.day - 1] for m in held if 1 <= m.day <= len(school.days)),
-                "场地": "、".join(dict.fromkeys(_room_name(school, m.room) for m in held)),
+                "场地": "、".join(dict.fromkeys(room_name(school, m.room) for m in held)),
                 "指导教师": "、".join(
                     dict.fromkeys(
                         school.teacher_by_id[m.instructor].name

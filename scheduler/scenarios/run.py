@@ -19,11 +19,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from scheduler.changes import compare
+from scheduler.changes import ChangeSummary
 from scheduler.check import check
 from scheduler.clubs import choice_summary
 from scheduler.domain import School
-from scheduler.load import InputError, load_school, validation_problems
+from scheduler.load import InputError, load_school, load_solution, validation_problems
 from scheduler.scenarios.edits import Edit, ScenarioImpossible, apply_edits, describe
 from scheduler.scenarios.report import BASE_NAME, Comparison, ScenarioOutcome
 from scheduler.scenarios.staffing import StaffingAnswer, teachers_needed
@@ -105,11 +105,7 @@ def load_base_solution(scenario_file: ScenarioFile, path: str | Path) -> Solutio
     """The current timetable named by the file (relative to the scenario file ``path``), if any."""
     if scenario_file.base_solution is None:
         return None
-    where = (Path(path).parent / scenario_file.base_solution).resolve()
-    try:
-        return Solution.load(where)
-    except (OSError, ValueError) as exc:
-        raise InputError(str(where), [f"base_solution: {str(exc).splitlines()[0]}"]) from None
+    return load_solution((Path(path).parent / scenario_file.base_solution).resolve(), "base_solution")
 
 
 def validate_scenarios(base: School, scenarios: list[Scenario]) -> list[School | ScenarioImpossible]:
@@ -153,17 +149,15 @@ def solve_task(school_data: dict, name: str, time_limit: float, workers: int, ba
     )
     if result.solution is not None:
         # the soft goals alone: with a baseline the solver's objective also carries the move cost
-        weights = school.weights.model_dump()
-        outcome.objective = float(sum(weights.get(name, 0) * value for name, value in result.terms.items()))
-    if result.solution is not None:
-        measure(school, result.solution, outcome, baseline)
+        outcome.objective = float(school.weights.cost(result.terms))
+        measure(school, result.solution, outcome, result.changes)
     outcome.wall_time = time.perf_counter() - started
     solution = result.solution.model_dump(mode="json") if result.solution is not None else None
     return {"outcome": outcome.model_dump(mode="json"), "solution": solution}
 
 
-def measure(school: School, solution: Solution, outcome: ScenarioOutcome, baseline: Solution | None) -> None:
-    """The comparison numbers of one timetable, from the school and the timetable alone."""
+def measure(school: School, solution: Solution, outcome: ScenarioOutcome, moves: ChangeSummary | None) -> None:
+    """The comparison numbers of one timetable, from the school, the timetable and what moved (if re-planned)."""
     report = check(school, solution)
     outcome.hard_violations = len(report.hard)
     staff = {t.id for t in school.teachers if not t.outside_staff}
@@ -184,8 +178,7 @@ def measure(school: School, solution: Solution, outcome: ScenarioOutcome, baseli
         summary = choice_summary(school, solution.after_school.enrolments)
         outcome.club_first, outcome.club_top3 = summary["first_choice"], summary["top3"]
         outcome.club_unplaced = int(summary["unplaced"])
-    if baseline is not None:
-        moves = compare(school, baseline, solution)
+    if moves is not None:
         outcome.moved_day, outcome.moved_period = moves.moved_day, moves.moved_period
         outcome.teacher_changed, outcome.move_cost = moves.teacher_changed, moves.cost
 
@@ -196,8 +189,7 @@ def measure_task(school_data: dict, name: str, solution_data: dict) -> dict:
     school = School.model_validate(school_data)
     solution = Solution.model_validate(solution_data)
     outcome = ScenarioOutcome(name=name, status="feasible", terms=dict(solution.objective_terms))
-    weights = school.weights.model_dump()
-    outcome.objective = float(sum(weights.get(k, 0) * v for k, v in solution.objective_terms.items()))
+    outcome.objective = float(school.weights.cost(solution.objective_terms))
     measure(school, solution, outcome, None)
     outcome.wall_time = time.perf_counter() - started
     return {"outcome": outcome.model_dump(mode="json"), "solution": solution_data}
