@@ -220,12 +220,12 @@ async function loadTable() {
   if (!state.job || !state.job.has_timetable) return;
   $("table-note").textContent = "";
   try {
-    const response = await fetch(`/jobs/${state.job.id}/tables/${$("table-name").value}`,
-      { headers: apiKey() ? { "X-API-Key": apiKey() } : {} });
-    const body = await response.json();
-    if (!response.ok) { $("table-note").textContent = body.detail; $("extra-table").innerHTML = ""; return; }
+    const body = await (await api(`/jobs/${state.job.id}/tables/${$("table-name").value}`)).json();
     renderRows($("extra-table"), body.columns, body.rows);
-  } catch (error) { showError(error); }
+  } catch (error) {  // e.g. a school without after-school service has no club roster
+    $("table-note").textContent = error.message;
+    $("extra-table").innerHTML = "";
+  }
 }
 
 const CHANGE_WORDS = { day: "调到另一天", period: "同日换节次", added: "新增", removed: "取消", teacher: "换教师", room: "换教室" };
