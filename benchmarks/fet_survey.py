@@ -6,6 +6,11 @@ groups the failures by reason and ranks the unsupported constraint types by the 
 
     python -m benchmarks.fet_survey                      # FET's official-mode examples (Debian fet-data)
     python -m benchmarks.fet_survey path/to/dir file.fet --markdown
+    python -m benchmarks.fet_survey --fet-cl 90 --min-activities 300   # also time fet-cl (seed 0) per file
+
+With ``--fet-cl`` the survey also runs FET's own generator once on each imported file of at least
+``--min-activities`` activities and prints its time, to find the files FET finds hard (20 s or more,
+or no timetable within the limit): the ones the speed comparison in ``fet_compare`` is about.
 """
 
 from __future__ import annotations
@@ -73,6 +78,17 @@ def survey(path: Path) -> dict:
     }
 
 
+def time_fet_cl(path: Path, time_limit: int) -> str:
+    """One fet-cl run (seed 0): its wall time, or why it made no timetable."""
+    import tempfile
+
+    from scheduler.fet.runner import run_fet_cl
+
+    with tempfile.TemporaryDirectory() as work:
+        run = run_fet_cl(path, work, time_limit, seed=0)
+    return f"{run.wall_time:.1f} s" if run.success else f"no timetable ({run.message}, {run.wall_time:.0f} s)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -80,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--top", type=int, default=3, help="unsupported constraint types shown per file")
     parser.add_argument("--markdown", action="store_true", help="print the summary as Markdown tables")
+    parser.add_argument("--fet-cl", type=int, metavar="SECONDS", help="also run fet-cl (seed 0) with this time limit")
+    parser.add_argument("--min-activities", type=int, default=0, help="with --fet-cl: only files this large")
     args = parser.parse_args(argv)
     paths = args.paths or [str(EXAMPLES / mode) for mode in OFFICIAL if (EXAMPLES / mode).is_dir()]
     files = fet_files(paths)
@@ -94,10 +112,23 @@ def main(argv: list[str] | None = None) -> int:
         if row["ok"]:
             top = ", ".join(f"{t} ×{n} ({kind})" for (t, kind), n in row["unsupported"].most_common(args.top))
             print(f"OK   {shown}: {row['activities']} activities, {row['lessons']} lessons; unsupported: {top or '-'}")
+            if args.fet_cl and row["activities"] >= args.min_activities:
+                row["fet"] = time_fet_cl(path, args.fet_cl)
+                print(f"     fet-cl: {row['fet']}")
         else:
             print(f"FAIL {shown}: {'; '.join(row['problems'][:3])}")
     _summary(rows, args.markdown)
+    timed = [r for r in rows if "fet" in r]
+    if timed:
+        print(f"\nfet-cl (seed 0, {args.fet_cl} s limit) on {len(timed)} files of ≥ {args.min_activities} activities:")
+        for r in sorted(timed, key=lambda r: -_fet_seconds(r["fet"], args.fet_cl)):
+            hard = [t for (t, kind), _ in r["unsupported"].items() if kind == "hard"]
+            print(f"  {r['fet']:>40}  {r['file']}  ({r['activities']} activities; hard unsupported: {len(hard)} types)")
     return 0
+
+
+def _fet_seconds(shown: str, time_limit: int) -> float:
+    return float(shown.split()[0]) if shown[0].isdigit() else time_limit + 1.0
 
 
 def _summary(rows: list[dict], markdown: bool) -> None:
