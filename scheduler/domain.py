@@ -122,6 +122,8 @@ class Teacher(Record):
     subjects: list[str] = []
     max_lessons_per_week: int = Field(18, ge=0, le=TEACHER_WEEK_CAP)
     max_lessons_per_day: int = Field(5, ge=0, le=TEACHER_DAY_CAP)
+    # days a week with lessons (rule teacher_max_days); None: no limit; ≥ the school's days: no effect
+    max_days_per_week: int | None = Field(None, ge=0, le=7)
     unavailable: list[Slot] = []
     outside_staff: bool = False  # 校外专业人员/志愿者: after-school only, no flexible-hours rule
     after_school_days: list[int] | None = None  # days the teacher can take after-school work; None: every day
@@ -140,6 +142,11 @@ class Room(Record):
     name: str
     type: str = "classroom"
     capacity: int = Field(1, ge=1, le=20)  # lessons (classes) it holds at once
+    unavailable: list[Slot] = []  # periods the room cannot be used (FET: room not available times)
+
+    def free(self, day: int, period: int, stage: str) -> bool:
+        """Not marked unavailable in ``period`` of ``stage``'s bell schedule (a slot's stage null: every stage)."""
+        return not any(s.day == day and s.period == period and s.stage in (None, stage) for s in self.unavailable)
 
 
 class SchoolClass(Record):
@@ -186,6 +193,12 @@ class Lesson(Record):
     # min_days_apart n, the starting days of any two sessions are at least n days apart
     different_days: bool = False
     min_days_apart: int = Field(1, ge=1, le=6)
+    # allowed_starts: sessions may only start in these slots (rule allowed_starts; FET: activity
+    # preferred starting times / time slots); None: anywhere
+    allowed_starts: list[Slot] | None = None
+    # same_time_as: another lesson with the same count whose sessions start at exactly the same
+    # times (rule same_time; 走班/平行课, FET: activities same starting time)
+    same_time_as: str | None = None
 
     @property
     def periods_per_week(self) -> int:
@@ -580,6 +593,9 @@ class School(Record):
                     errors.append(f"teachers[{i}].subjects[{j}]: unknown subject '{sid}' ({t.name})")
             for j, slot in enumerate(t.unavailable):
                 errors += _slot_errors(f"teachers[{i}].unavailable[{j}]", slot, n_days, stages)
+        for i, r in enumerate(self.rooms):
+            for j, slot in enumerate(r.unavailable):
+                errors += _slot_errors(f"rooms[{i}].unavailable[{j}]", slot, n_days, stages)
         for i, c in enumerate(self.classes):
             if c.home_room and c.home_room not in rooms:
                 errors.append(f"classes[{i}].home_room: unknown room '{c.home_room}' ({c.name})")
@@ -605,6 +621,7 @@ class School(Record):
                     )
                 elif 2 * a.doubles > total:
                     errors.append(f"{where}.doubles: {a.doubles} double lessons need more than {total} periods")
+        lesson_ids = {lesson.id: lesson for lesson in self.lessons}
         for i, lesson in enumerate(self.lessons):
             where = f"lessons[{i}]"
             if lesson.subject not in subjects:
@@ -627,6 +644,19 @@ class School(Record):
                 errors.append(f"{where}.pinned: {len(lesson.pinned)} pinned slots for {lesson.count} sessions")
             for j, slot in enumerate(lesson.pinned):
                 errors += _slot_errors(f"{where}.pinned[{j}]", slot, n_days, stages)
+            for j, slot in enumerate(lesson.allowed_starts or []):
+                errors += _slot_errors(f"{where}.allowed_starts[{j}]", slot, n_days, stages)
+            if lesson.allowed_starts is not None and not lesson.allowed_starts:
+                errors.append(f"{where}.allowed_starts: empty list (no slot allowed); leave it out for any slot")
+            if lesson.same_time_as is not None:
+                other = lesson_ids.get(lesson.same_time_as)
+                if other is None or other.id == lesson.id:
+                    errors.append(f"{where}.same_time_as: unknown lesson '{lesson.same_time_as}'")
+                elif other.count != lesson.count:
+                    errors.append(
+                        f"{where}.same_time_as: lesson '{other.id}' has {other.count} sessions a week, "
+                        f"this one {lesson.count}; sessions at the same times need equal counts"
+                    )
         for i, meeting in enumerate(self.meetings):
             for j, tid in enumerate(meeting.teachers):
                 if tid not in teachers:

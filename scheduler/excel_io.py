@@ -110,6 +110,7 @@ SHEETS: dict[str, list[Column]] = {
         _c("subjects", "list", "任教学科编号，逗号分隔"),
         _c("max_lessons_per_week", "int", "每周最多课时（0–60）"),
         _c("max_lessons_per_day", "int", "每天最多课时（0–16）"),
+        _c("max_days_per_week", "int", "每周最多几天有课（0–7）；空=不限"),
         _c("outside_staff", "bool", "外聘：TRUE/FALSE"),
         _c("after_school_days", "days", "可承担课后服务的日子（1=周一，逗号分隔）；空=每天；none=不承担"),
     ],
@@ -124,6 +125,7 @@ SHEETS: dict[str, list[Column]] = {
         _c("name", "str", "教室名称"),
         _c("type", "str", "教室类型，如 classroom、gym、lab"),
         _c("capacity", "int", "同时容纳几个班（1–20）"),
+        _c("unavailable", "slots", "不可用时段：星期-节次，如 2-3, 4-1:middle；空=随时可用"),
     ],
     "classes": [
         _c("id", "str", "班级编号，如 c3-2"),
@@ -152,6 +154,8 @@ SHEETS: dict[str, list[Column]] = {
         _c("pinned", "slots", "固定时间：星期-节次，如 1-1, 3-2"),
         _c("different_days", "bool", "各次分在不同的日子（每天至多一次）：TRUE/FALSE"),
         _c("min_days_apart", "int", "分在不同日子时，每两次至少相隔几天（1–6），默认 1"),
+        _c("allowed_starts", "slots", "允许开始的时间：星期-节次，如 1-1, 2-1；空=任何时间"),
+        _c("same_time_as", "str", "与哪门课（课程编号）同时上课（走班/平行课，两门课每周次数相同）"),
     ],
     "meetings": [
         _c("id", "str", "会议编号"),
@@ -560,8 +564,9 @@ def _read(path: str | Path) -> tuple[dict[str, Any], dict[tuple, Location]]:
         reader.table(("teachers", i, "unavailable", len(slots)), "teacher_unavailable", r, {})
         slots.append({k: v for k, v in record.items() if k != "teacher"})
     for i, (r, record) in enumerate(rows["lessons"]):
-        for j in range(len(record.get("pinned", []))):
-            reader.where[("lessons", i, "pinned", j)] = ("lessons", r, "pinned")
+        for column in ("pinned", "allowed_starts"):
+            for j in range(len(record.get(column, []))):
+                reader.where[("lessons", i, column, j)] = ("lessons", r, column)
     data = {k: v for k, v in data.items() if v != [] or k in ("bell_schedules", "subjects", "classes")}
     if errors:
         raise InputError(str(path), errors)

@@ -23,12 +23,16 @@ RULE_NAMES = {
     "class_clash": "班级同一时间只上一节课",
     "teacher_clash": "教师同一时间只上一节课",
     "room_capacity": "场地/专用教室容量",
+    "room_unavailable": "场地不可用时段",
     "teacher_unavailable": "教师不可用时段",
     "meeting": "教研/集体备课时间",
     "teacher_max_week": "教师每周课时上限",
     "teacher_max_day": "教师每天课时上限",
+    "teacher_max_days": "教师每周上课天数上限",
     "pinned": "固定安排的课",
     "different_days": "同一课的各次分在不同的日子",
+    "allowed_starts": "课的允许开始时间",
+    "same_time": "走班/平行课同时上课",
     "subject_per_day": "同一学科每天节数上限",
     "double_span": "连堂课不跨午休",
     "daily_activity": "每天校内体育活动时间",
@@ -208,6 +212,45 @@ def _teacher_free(school: School, teacher_id: str, stage: str, day: int, period:
     )
 
 
+def check_teacher_days(school: School) -> list[Finding]:
+    """A teacher's weekly periods fit their ``max_days_per_week`` best days (daily cap, free periods)."""
+    out = []
+    n_days = len(school.days)
+    for teacher_id, lessons in _teacher_lessons(school).items():
+        teacher = school.teacher_by_id[teacher_id]
+        limit = teacher.max_days_per_week
+        if limit is None or limit >= n_days:
+            continue
+        load = sum(lesson.periods_per_week for lesson in lessons)
+        per_day = []
+        for day in range(1, n_days + 1):
+            free = 0
+            for stage in {school.stage_of(lesson) for lesson in lessons}:
+                schedule = school.schedule_by_stage[stage]
+                free += sum(
+                    _teacher_free(school, teacher_id, stage, day, p, schedule) for p in _allowed_periods(school, stage)
+                )
+            per_day.append(min(teacher.max_lessons_per_day, free))
+        best = sum(sorted(per_day, reverse=True)[:limit])
+        if load <= best:
+            continue
+        subjects = "、".join(dict.fromkeys(_subject_name(school, lesson.subject) for lesson in lessons))
+        most = f"最多 {best} 节"
+        if best < limit * teacher.max_lessons_per_day:
+            most = f"除去不可用时段和教研时间后{most}"
+        out.append(
+            Finding(
+                rule="teacher_max_days",
+                message=f"{teacher.name}（{subjects}）任课 {load} 节/周，但每周最多 {limit} 天有课、"
+                f"每天最多 {teacher.max_lessons_per_day} 节，{most}",
+                records=[teacher_id],
+                need=load,
+                available=best,
+            )
+        )
+    return out
+
+
 def check_class_capacity(school: School) -> list[Finding]:
     """A class's weekly periods fit the periods its day shape allows."""
     out = []
@@ -310,6 +353,46 @@ def check_room_capacity(school: School) -> list[Finding]:
                     records=[room_type],
                     need=need,
                     available=capacity * periods,
+                )
+            )
+    return out
+
+
+def check_room_unavailable(school: School) -> list[Finding]:
+    """Lessons of a fixed room, or of a room type, fit the periods those rooms are not unavailable."""
+    out = []
+    n_days = len(school.days)
+    demand: dict[tuple[str, str], int] = defaultdict(int)  # ("room", id) or ("type", room type) → periods
+    stages: dict[tuple[str, str], set[str]] = defaultdict(set)
+    named: set[tuple[frozenset[str], int]] = set()  # a type of one room whose lessons are all fixed there: once
+    for lesson in school.all_lessons:
+        room_type = school.room_type_of(lesson)
+        if room_type is None:
+            continue
+        for key in [*([("room", lesson.room)] if lesson.room else []), ("type", room_type)]:
+            demand[key] += lesson.periods_per_week
+            stages[key].add(school.stage_of(lesson))
+    for (kind, name), need in demand.items():
+        rooms = [school.room_by_id[name]] if kind == "room" else [r for r in school.rooms if r.type == name]
+        if not any(r.unavailable for r in rooms):
+            continue
+        allowed = [(s, p) for s in sorted(stages[(kind, name)]) for p in _allowed_periods(school, s)]
+        if kind == "type" and need > sum(r.capacity for r in rooms) * len(allowed) * n_days:
+            continue  # check_room_capacity names it
+        available = sum(
+            r.capacity for day in range(1, n_days + 1) for s, p in allowed for r in rooms if r.free(day, p, s)
+        )
+        if need > available and (frozenset(r.id for r in rooms), need) not in named:
+            named.add((frozenset(r.id for r in rooms), need))
+            names = "、".join(r.name for r in rooms)
+            whose = f"固定在{names}的课" if kind == "room" else f"需要{names}的课"
+            out.append(
+                Finding(
+                    rule="room_unavailable",
+                    message=f"{whose}每周 {need} 节，但除去不可用时段，{names}每周最多只能上 {available} 节",
+                    records=[name],
+                    need=need,
+                    available=available,
                 )
             )
     return out
@@ -535,10 +618,12 @@ def check_after_school(school: School) -> list[Finding]:
 PRECHECKS = [
     check_weekly_hours,
     check_teacher_load,
+    check_teacher_days,
     check_class_capacity,
     check_subject_spread,
     check_different_days,
     check_room_capacity,
+    check_room_unavailable,
     check_daily_activity,
     check_after_school,
 ]

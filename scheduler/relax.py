@@ -2,7 +2,7 @@
 
 ``explain_infeasible`` names a minimal set of rule instances that cannot hold together. For each
 instance that rests on the school's own data (a teacher's limits and unavailable times, a room's
-capacity, a subject's per-day cap, a 教研 meeting, a pinned slot, a lesson's days apart, the after-school duty cap) this
+capacity and unavailable times, a subject's per-day cap, a 教研 meeting, a pinned slot, a lesson's days apart, the after-school duty cap) this
 module tries the smallest changes of that data, in increasing size, and keeps the first one for
 which the solver finds a timetable. Rules that come from policy (开齐开足, the activity hour,
 start times, study-time limits) are never relaxed: the finding says so and points at staffing.
@@ -126,6 +126,12 @@ _max_week = _raise_cap("max_lessons_per_week", "每周课时上限", 6, TEACHER_
 _max_day = _raise_cap("max_lessons_per_day", "每天课时上限", 3, TEACHER_DAY_CAP)
 
 
+def _max_days(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    """One or two more teaching days a week, up to the school's days (where the limit stops binding)."""
+    if school.teacher_by_id[key].max_days_per_week is not None:
+        yield from _raise_cap("max_days_per_week", "每周上课天数上限", 2, len(school.days))(school, data, key)
+
+
 def _unavailable(school: School, data: dict, key: str) -> Iterator[Candidate]:
     teacher = school.teacher_by_id[key]
     days = sorted({slot.day for slot in teacher.unavailable})
@@ -152,6 +158,19 @@ def _room(school: School, data: dict, key: str) -> Iterator[Candidate]:
             return
         target["capacity"] += extra
         yield f"允许{names}同时容纳 {total + extra} 个班（现为 {total}），或再增加一间同类场地", new
+
+
+def _room_unavailable(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    room = school.room_by_id.get(key)
+    if room is None:
+        return
+    for day in sorted({slot.day for slot in room.unavailable}):
+        new = _copy(data)
+        entry = next(r for r in new["rooms"] if r["id"] == key)
+        freed = [s for s in entry["unavailable"] if s["day"] == day]
+        entry["unavailable"] = [s for s in entry["unavailable"] if s["day"] != day]
+        periods = "、".join(f"第{s['period']}节" for s in freed)
+        yield f"若 {room.name} {school.days[day - 1]}{periods}可以使用（取消这些不可用时段）", new
 
 
 def _subject_per_day(school: School, data: dict, key: str) -> Iterator[Candidate]:
@@ -203,6 +222,26 @@ def _different_days(school: School, data: dict, key: str) -> Iterator[Candidate]
         yield f"允许 {name}（{key}）一天排两次（取消“分在不同的日子”）", new
 
 
+def _allowed_starts(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    lesson = next((x for x in data["lessons"] if x["id"] == key), None)
+    if lesson is None or lesson.get("allowed_starts") is None:
+        return
+    new = _copy(data)
+    next(x for x in new["lessons"] if x["id"] == key)["allowed_starts"] = None
+    name = school.subject_by_id[school.lesson_by_id[key].subject].name
+    yield f"取消 {name}（{key}）的允许开始时间限制，任何时段都可排", new
+
+
+def _same_time(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    lesson = next((x for x in data["lessons"] if x["id"] == key), None)
+    if lesson is None or lesson.get("same_time_as") is None:
+        return
+    new = _copy(data)
+    next(x for x in new["lessons"] if x["id"] == key)["same_time_as"] = None
+    name = school.subject_by_id[school.lesson_by_id[key].subject].name
+    yield f"让 {name}（{key}）不必与 {lesson['same_time_as']} 同时上课", new
+
+
 def _duty_cap(school: School, data: dict, key: str) -> Iterator[Candidate]:
     if not data.get("after_school"):
         return
@@ -216,12 +255,16 @@ def _duty_cap(school: School, data: dict, key: str) -> Iterator[Candidate]:
 RELAXERS: dict[str, Callable[[School, dict, str], Iterator[Candidate]]] = {
     "teacher_max_week": _max_week,
     "teacher_max_day": _max_day,
+    "teacher_max_days": _max_days,
     "teacher_unavailable": _unavailable,
     "room_capacity": _room,
     "as_room_capacity": _room,
+    "room_unavailable": _room_unavailable,
     "subject_per_day": _subject_per_day,
     "meeting": _meeting,
     "pinned": _pinned,
     "different_days": _different_days,
+    "allowed_starts": _allowed_starts,
+    "same_time": _same_time,
     "as_duty_max_week": _duty_cap,
 }

@@ -1,12 +1,17 @@
 """Rooms for the placed sessions: the model keeps each room type within its total capacity;
 here each session gets a concrete room (fixed-room lessons first, then earliest start first,
-which never fails for rooms of one type when the totals hold at every moment)."""
+which never fails for rooms of one type when the totals hold at every moment). A room is only
+given to a session when it is free in every period the session covers (``Room.unavailable``);
+rooms that are not alike can make the greedy fail, and then a backtracking search looks for a
+room for every session of that type and day. A session still without a room keeps ``room``
+None (the checker reports it as ``room_missing``)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
-from scheduler.domain import School, minutes
+from scheduler.domain import Room, School, minutes
 from scheduler.solution import Placement
 
 
@@ -46,14 +51,91 @@ def assign_rooms(
         else:
             pending.append((session_interval(school, placement), placement, room_type))
     pending.sort(key=lambda item: (item[1].day, item[0]))
-    for interval, placement, room_type in pending:
-        wanted = prefer.get((placement.lesson, placement.day, placement.period))
-        rooms = sorted(school.rooms, key=lambda r: r.id != wanted)
-        room = next((r.id for r in rooms if r.type == room_type and fits(r.id, placement.day, interval)), None)
-        if room is not None:
-            taken[(room, placement.day)].append(interval)
+    groups: dict[tuple[int, str], list[int]] = defaultdict(list)  # (day, room type) -> indexes into pending
+    for i, (_, placement, room_type) in enumerate(pending):
+        groups[(placement.day, room_type)].append(i)
+    chosen: list[str | None] = [None] * len(pending)
+    for (day, room_type), members in groups.items():
+        sessions = [(pending[i][0], _candidates(school, pending[i][1], room_type, prefer)) for i in members]
+        rooms = _greedy(sessions, day, fits, taken)
+        if None in rooms and any(r.unavailable for r in school.rooms if r.type == room_type):
+            rooms = _search(sessions, day, fits, taken) or rooms
+        for i, (interval, _), room in zip(members, sessions, rooms, strict=True):
+            chosen[i] = room
+            if room is not None:
+                taken[(room, day)].append(interval)
+    for (_, placement, _), room in zip(pending, chosen, strict=True):
         out.append(placement.model_copy(update={"room": room}))
     return out
+
+
+Fits = Callable[[str, int, tuple[int, int]], bool]
+Session = tuple[tuple[int, int], list[str]]  # clock interval, candidate rooms in order of preference
+SEARCH_LIMIT = 20_000  # room choices tried by the exact search for one day and room type
+
+
+def _candidates(
+    school: School, placement: Placement, room_type: str, prefer: dict[tuple[str, int, int], str | None]
+) -> list[str]:
+    """Rooms of the type free in every period the session covers: the preferred room first, then
+    the rooms free in fewer periods that day (keep the widely free rooms for later sessions)."""
+    lesson = school.lesson_by_id[placement.lesson]
+    schedule = school.schedule_of(lesson)
+    covered = range(placement.period, placement.period + lesson.duration)
+    wanted = prefer.get((placement.lesson, placement.day, placement.period))
+    rooms = [
+        r
+        for r in school.rooms
+        if r.type == room_type and all(r.free(placement.day, p, schedule.stage) for p in covered)
+    ]
+
+    def free_periods(room: Room) -> int:
+        return sum(room.free(placement.day, p.index, schedule.stage) for p in schedule.periods)
+
+    return [r.id for r in sorted(rooms, key=lambda r: (r.id != wanted, free_periods(r)))]
+
+
+def _greedy(sessions: list[Session], day: int, fits: Fits, taken: dict) -> list[str | None]:
+    """Earliest start first, the first candidate room that is free: exact when the rooms are alike."""
+    rooms: list[str | None] = []
+    for interval, candidates in sessions:
+        room = next((r for r in candidates if fits(r, day, interval)), None)
+        if room is not None:
+            taken[(room, day)].append(interval)
+        rooms.append(room)
+    for (interval, _), room in zip(sessions, rooms, strict=True):
+        if room is not None:
+            taken[(room, day)].remove(interval)
+    return rooms
+
+
+def _search(sessions: list[Session], day: int, fits: Fits, taken: dict) -> list[str] | None:
+    """A room for every session by backtracking (rooms with unavailable periods differ), or None
+    when there is none or ``SEARCH_LIMIT`` choices did not find one."""
+    rooms: list[str] = []
+    tries = 0
+
+    def place(k: int) -> bool:
+        nonlocal tries
+        if k == len(sessions):
+            return True
+        interval, candidates = sessions[k]
+        for room in candidates:
+            tries += 1
+            if tries > SEARCH_LIMIT:
+                return False
+            if not fits(room, day, interval):
+                continue
+            taken[(room, day)].append(interval)
+            rooms.append(room)
+            found = place(k + 1)
+            taken[(room, day)].remove(interval)
+            if found:
+                return True
+            rooms.pop()
+        return False
+
+    return rooms if place(0) else None
 
 
 def assign_club_rooms(

@@ -60,13 +60,20 @@ def school_data() -> dict:
                 "name": "张伟",
                 "subjects": ["pe"],
                 "max_lessons_per_week": 20,
+                "max_days_per_week": 4,
                 "unavailable": [{"day": 2, "period": 1, "stage": "middle"}, {"day": 5, "period": 4}],
             },
             {"id": "t3", "name": "Ms Wang", "outside_staff": True},
         ],
         "rooms": [
             {"id": "r1", "name": "301教室"},
-            {"id": "gym", "name": "体育馆", "type": "gym", "capacity": 2},
+            {
+                "id": "gym",
+                "name": "体育馆",
+                "type": "gym",
+                "capacity": 2,
+                "unavailable": [{"day": 3, "period": 4}, {"day": 1, "period": 1, "stage": "middle"}],
+            },
         ],
         "classes": [
             {"id": "c3-1", "name": "三年级1班", "grade": 3, "home_room": "r1", "pupils": 42},
@@ -174,6 +181,11 @@ def test_bad_pinned_slot_and_unknown_teacher_in_unavailable(workbook):
     assert "sheet teacher_unavailable, row 4, column teacher: unknown teacher 't9'" in found
 
 
+def test_room_unavailable_slot_past_the_week_names_its_cell(workbook):
+    edit(workbook, "rooms", "E4", "3-4, 9-1")  # row 4: 体育馆
+    assert problems(workbook) == ["sheet rooms, row 4, column unavailable: 9 is not a school day (1–5)"]
+
+
 def test_bad_override_names_its_row(workbook):
     edit(workbook, "policy_overrides", "A4", "latest_lesson_end.3.x")
     [problem] = problems(workbook)
@@ -211,11 +223,11 @@ def test_reference_errors_in_assignments_and_lessons(workbook):
 def test_unknown_sheet_and_column(workbook):
     book = openpyxl.load_workbook(workbook)
     book.create_sheet("teacher")
-    book["rooms"]["E1"] = "floor"
+    book["rooms"]["F1"] = "floor"
     book.save(workbook)
     found = problems(workbook)
     assert any(p.startswith("sheet teacher: unknown sheet") for p in found)
-    assert any(p.startswith("sheet rooms, column E 'floor': unknown column") for p in found)
+    assert any(p.startswith("sheet rooms, column F 'floor': unknown column") for p in found)
 
 
 def test_missing_required_value(workbook):
@@ -312,12 +324,15 @@ def small_schools(draw) -> dict:
         period=st.integers(1, n_periods),
         stage=st.none() | st.sampled_from(stages),
     )
+    for room in rooms:
+        room["unavailable"] = draw(st.lists(slot, max_size=2))
     teachers = [
         {
             "id": tid,
             "name": draw(NAME),
             "subjects": draw(st.lists(st.sampled_from(subject_ids), max_size=2, unique=True)),
             "max_lessons_per_week": draw(st.integers(0, 40)),
+            "max_days_per_week": draw(st.none() | st.integers(0, 7)),
             "unavailable": draw(st.lists(slot, max_size=2)),
             "outside_staff": draw(st.booleans()),
         }
@@ -368,8 +383,12 @@ def small_schools(draw) -> dict:
                 "groups": groups,
                 "count": count,
                 "pinned": draw(st.lists(slot, max_size=count)),
+                "allowed_starts": draw(st.none() | st.lists(slot, min_size=1, max_size=3)),
             }
         )
+    if len(lessons) == 2 and draw(st.booleans()):
+        lessons[1]["count"] = lessons[0]["count"]
+        lessons[1]["same_time_as"] = lessons[0]["id"]
     meetings = []
     if teachers and draw(st.booleans()):
         attending = draw(st.lists(st.sampled_from([t["id"] for t in teachers]), min_size=1, unique=True))

@@ -125,3 +125,27 @@ def check_room_capacity(ctx: Context) -> Iterator[Violation]:
                 day=arriving.day,
                 period=arriving.period,
             )
+
+
+def check_room_unavailable(ctx: Context) -> Iterator[Violation]:
+    """No session is in a room in a period the room is unavailable (stage null: every stage)."""
+    for room_id, sessions in ctx.by_room.items():
+        room = ctx.school.room_by_id[room_id]
+        for session in sessions:
+            for period in session.periods:
+                if any(
+                    slot.day == session.day and slot.period == period and slot.stage in (None, session.stage)
+                    for slot in room.unavailable
+                ):
+                    yield Violation(
+                        rule="room_unavailable",
+                        message=(
+                            f"{room.name} {ctx.day_name(session.day)} 第{period}节 不可用，"
+                            f"却安排了 {ctx.lesson_label(session.lesson)}"
+                        ),
+                        room_id=room_id,
+                        class_id=session.class_ids[0],
+                        lesson_id=session.lesson.id,
+                        day=session.day,
+                        period=period,
+                    )

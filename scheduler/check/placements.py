@@ -1,4 +1,5 @@
-"""Rules on the placements themselves: valid slots, weekly count, pinned slots, sessions on different days."""
+"""Rules on the placements themselves: valid slots, weekly count, pinned slots, sessions on different days,
+allowed start slots, lessons at the same times."""
 
 from __future__ import annotations
 
@@ -87,3 +88,43 @@ def check_different_days(ctx: Context) -> Iterator[Violation]:
                     day=later,
                     **where,
                 )
+
+
+def check_allowed_starts(ctx: Context) -> Iterator[Violation]:
+    """A lesson with ``allowed_starts``: every session starts in one of those slots."""
+    for session in ctx.sessions:
+        lesson = session.lesson
+        if lesson.allowed_starts is None:
+            continue
+        if not any(s.day == session.day and s.period == session.period for s in lesson.allowed_starts):
+            yield Violation(
+                rule="allowed_starts",
+                message=f"{ctx.lesson_label(lesson)} 排在 {ctx.day_name(session.day)} 第{session.period}节，"
+                "不在允许的开始时间内",
+                class_id=ctx.school.classes_of(lesson)[0].id,
+                lesson_id=lesson.id,
+                day=session.day,
+                period=session.period,
+            )
+
+
+def check_same_time(ctx: Context) -> Iterator[Violation]:
+    """A lesson with ``same_time_as``: its sessions start at exactly the times the other lesson's start."""
+    starts: dict[str, Counter[tuple[int, int]]] = {}
+    for session in ctx.sessions:
+        starts.setdefault(session.lesson.id, Counter())[(session.day, session.period)] += 1
+    for lesson in ctx.school.all_lessons:
+        if lesson.same_time_as is None:
+            continue
+        other = ctx.school.lesson_by_id[lesson.same_time_as]
+        mine, theirs = starts.get(lesson.id, Counter()), starts.get(other.id, Counter())
+        for day, period in sorted((mine - theirs) + (theirs - mine)):
+            yield Violation(
+                rule="same_time",
+                message=f"{ctx.lesson_label(lesson)} 与 {ctx.lesson_label(other)} 应同时上课，"
+                f"但 {ctx.day_name(day)} 第{period}节 只排了其中一个",
+                class_id=ctx.school.classes_of(lesson)[0].id,
+                lesson_id=lesson.id,
+                day=day,
+                period=period,
+            )

@@ -35,6 +35,7 @@ from scheduler.check.clashes import (
     check_room_capacity,
     check_room_missing,
     check_room_type,
+    check_room_unavailable,
     check_teacher_clash,
 )
 from scheduler.check.context import Context
@@ -48,16 +49,19 @@ from scheduler.check.day_shape import (
     check_latest_end,
 )
 from scheduler.check.placements import (
+    check_allowed_starts,
     check_different_days,
     check_lesson_count,
     check_pinned,
     check_placement_valid,
+    check_same_time,
 )
 from scheduler.check.report import Report, Violation
 from scheduler.check.soft import AFTER_SCHOOL_TERMS, SOFT_TERMS
 from scheduler.check.teachers import (
     check_meeting,
     check_teacher_max_day,
+    check_teacher_max_days,
     check_teacher_max_week,
     check_teacher_unavailable,
 )
@@ -76,12 +80,16 @@ RULES: list[Rule] = [
     check_room_missing,
     check_room_type,
     check_room_capacity,
+    check_room_unavailable,
     check_teacher_unavailable,
     check_meeting,
     check_teacher_max_week,
     check_teacher_max_day,
+    check_teacher_max_days,
     check_pinned,
     check_different_days,
+    check_allowed_starts,
+    check_same_time,
     check_subject_per_day,
     check_double_span,
     check_daily_activity,

@@ -83,3 +83,18 @@ def check_teacher_max_day(ctx: Context) -> Iterator[Violation]:
                     teacher_id=teacher_id,
                     day=day,
                 )
+
+
+def check_teacher_max_days(ctx: Context) -> Iterator[Violation]:
+    """Days on which a teacher has a session ≤ ``max_days_per_week`` (when set)."""
+    for teacher_id, sessions in ctx.by_teacher.items():
+        teacher = ctx.school.teacher_by_id[teacher_id]
+        limit = teacher.max_days_per_week
+        days = sorted({session.day for session in sessions})
+        if limit is not None and len(days) > limit:
+            names = "、".join(ctx.day_name(day) for day in days)
+            yield Violation(
+                rule="teacher_max_days",
+                message=f"{teacher.name} 一周在 {len(days)} 天有课（{names}），上限 {limit} 天",
+                teacher_id=teacher_id,
+            )

@@ -9,7 +9,7 @@ What the file holds:
   (``Activity_Group_Id`` 0 for a lesson with one session, FET's convention);
 - ConstraintBasicCompulsoryTime / Space;
 - teacher not-available times (their ``unavailable`` slots, plus every period a meeting of theirs
-  overlaps in clock time), teacher max hours daily;
+  overlaps in clock time), teacher max hours daily, teacher max days per week (``max_days_per_week``);
 - students-set not-available periods for each class: periods that start before the stage's
   earliest start or end after the grade's latest lesson end; students-set max hours daily from
   the stage's lessons-per-day and study-minutes caps;
@@ -18,10 +18,13 @@ What the file holds:
   with ``different_days``, one over its activities with min days ``min_days_apart``;
 - for lessons needing a room type (or a fixed room), ConstraintActivityPreferredRooms listing the
   rooms; a room of capacity k (k lessons at once, e.g. a playground) is written as k FET rooms,
-  as a FET room holds one activity at a time;
+  as a FET room holds one activity at a time; a room's ``unavailable`` slots as
+  ConstraintRoomNotAvailableTimes (for each of its FET rooms);
 - multi-period lessons get ConstraintActivityPreferredStartingTimes with the starts that do not
   straddle a lunch block (FET has no lunch between hours);
-- pinned lessons as permanently locked preferred starting times.
+- pinned lessons as permanently locked preferred starting times; lessons with ``allowed_starts``
+  get those starts as ConstraintActivityPreferredStartingTimes;
+- lessons with ``same_time_as``: ConstraintActivitiesSameStartingTime pairing their sessions.
 
 Not expressible, listed in the ExportReport: the daily physical-activity minutes rule, subject
 caps of 2 or more a day, teacher weekly caps (a FET load is fixed by its activities), clock-time
@@ -199,7 +202,7 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
             _sub(item, "Hour", hour_names[hour - 1])
 
     # Teachers: unavailable slots and meetings (any stage's period the meeting overlaps).
-    n_unavailable = 0
+    n_unavailable = n_max_days = 0
     for t in school.teachers:
         slots = {(s.day, s.period) for s in t.unavailable if s.period <= n_hours}
         for meeting in school.meetings:
@@ -218,8 +221,19 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
                 [("Teacher_Name", teacher_name[t.id]), ("Maximum_Hours_Daily", t.max_lessons_per_day)],
             )
             _finish(element)
+        if t.max_days_per_week is not None:
+            n_max_days += 1
+            days = min(t.max_days_per_week, len(school.days))  # FET allows at most the number of days
+            element = _constraint(
+                time_list,
+                "ConstraintTeacherMaxDaysPerWeek",
+                [("Teacher_Name", teacher_name[t.id]), ("Max_Days_Per_Week", days)],
+            )
+            _finish(element)
     expressed.append(f"ConstraintTeacherNotAvailableTimes for {n_unavailable} teachers (unavailable slots + meetings)")
     expressed.append("ConstraintTeacherMaxHoursDaily (teacher.max_lessons_per_day)")
+    if n_max_days:
+        expressed.append(f"ConstraintTeacherMaxDaysPerWeek for {n_max_days} teachers (teacher.max_days_per_week)")
 
     # Classes: periods outside the allowed day, and the daily load caps.
     for c in school.classes:
@@ -288,17 +302,19 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
         + (f"; lessons with different_days ({n_lessons_apart})" if n_lessons_apart else "")
     )
 
-    # Multi-period sessions: starts that fit and do not straddle a lunch block.
+    # Multi-period sessions and lessons with allowed_starts: starts that fit, do not straddle a
+    # lunch block and are allowed.
     n_starts = 0
     for lesson in school.all_lessons:
-        if lesson.duration == 1:
+        if lesson.duration == 1 and lesson.allowed_starts is None:
             continue
         schedule = school.schedule_of(lesson)
+        allowed = None if lesson.allowed_starts is None else {(s.day, s.period) for s in lesson.allowed_starts}
         starts = [
             (d, p)
             for d in range(1, len(school.days) + 1)
             for p in range(1, len(schedule.periods) - lesson.duration + 2)
-            if not _straddles_lunch(schedule, d, p, lesson.duration)
+            if not _straddles_lunch(schedule, d, p, lesson.duration) and (allowed is None or (d, p) in allowed)
         ]
         for aid in activity_ids[lesson.id]:
             n_starts += 1
@@ -310,7 +326,25 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
                 _sub(item, "Preferred_Starting_Hour", hour_names[p - 1])
             _finish(element)
     if n_starts:
-        expressed.append(f"ConstraintActivityPreferredStartingTimes ×{n_starts}: multi-period sessions avoid lunch")
+        expressed.append(
+            f"ConstraintActivityPreferredStartingTimes ×{n_starts}: multi-period sessions avoid lunch; allowed_starts"
+        )
+
+    # Lessons taught at the same times (same_time_as): their sessions paired one to one.
+    n_same = 0
+    for lesson in school.all_lessons:
+        if lesson.same_time_as is None:
+            continue
+        for pair in zip(activity_ids[lesson.same_time_as], activity_ids[lesson.id], strict=True):
+            n_same += 1
+            element = _constraint(time_list, "ConstraintActivitiesSameStartingTime", [("Number_of_Activities", 2)])
+            for aid in pair:
+                _sub(element, "Activity_Id", aid)
+            _finish(element)
+    if n_same:
+        expressed.append(
+            f"ConstraintActivitiesSameStartingTime ×{n_same}: lessons with same_time_as, session by session"
+        )
 
     # Pinned sessions: permanently locked starting times.
     n_pinned = 0
@@ -352,6 +386,17 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
                 _sub(element, "Preferred_Room", name)
             _finish(element)
     expressed.append(f"ConstraintActivityPreferredRooms ×{n_rooms}: rooms of the lesson's room type or its fixed room")
+    # Rooms: unavailable slots (FET has one hour grid: a slot of one stage blocks that hour for all).
+    n_room_unavailable = 0
+    for r in school.rooms:
+        slots = sorted({(s.day, s.period) for s in r.unavailable if s.period <= n_hours})
+        for name in fet_rooms[r.id] if slots else []:
+            n_room_unavailable += 1
+            element = _constraint(space_list, "ConstraintRoomNotAvailableTimes", [("Room", name)])
+            slots_element(element, "Not_Available_Time", slots)
+            _finish(element)
+    if n_room_unavailable:
+        expressed.append(f"ConstraintRoomNotAvailableTimes ×{n_room_unavailable} (room.unavailable)")
     if split:
         expressed.append(
             "room capacity > 1 written as that many FET rooms: " + ", ".join(f"{r.name} ×{r.capacity}" for r in split)

@@ -13,6 +13,9 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
 - ``Subjects_List`` → subjects (category from the name: 体育/PE → pe, 音乐/美术 → arts,
   语文/数学/英语 → core, else other; ``max_per_day`` = hours, capped at 8: FET has no such cap).
 - ``Teachers_List`` → teachers; subjects = qualified ∪ taught (FET does not enforce qualification).
+  Teacher constraints at 100 %: not available times → ``unavailable``; max hours daily →
+  ``max_lessons_per_day``; max days per week (ConstraintTeacherMaxDaysPerWeek, or
+  ConstraintTeachersMaxDaysPerWeek for every teacher) → ``max_days_per_week``, the smallest given.
 - ``Students_List``: year → grade (number parsed from the name — "3", "三年级", "初二"; if a
   year has none, every year goes into one stage: its number if 1–6, else 6), group → class,
   subgroup → class section. A year whose subgroups are shared between its groups (FET's "divide
@@ -21,13 +24,21 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
 - ``Activities_List``: active activities with the same ``Activity_Group_Id`` (0: none) are the
   split sessions of one activity → one Lesson per distinct (duration, fixed room), with a count.
 - ``Rooms_List`` → rooms with capacity 1 (FET's capacity counts students; ours counts lessons at
-  once, and a FET room holds one activity at a time).
+  once, and a FET room holds one activity at a time). Room not-available times (100 %) →
+  ``Room.unavailable`` (slots at a removed break hour are dropped: no lesson is there anyway).
 - Constraints at weight 100% that the School represents exactly are mapped; every other
   constraint is listed in the report with type, count and weights — never silently dropped.
   Students-set not-available slots and break slots on only some days become pinned placeholder
   lessons (subject ``fet-blocked``) of the students they block; a break hour on every day is
   removed from the bell schedule and becomes a ``lunch`` block, the block kind lessons may not
   straddle — FET's rule for breaks.
+- Activity / Activities preferred starting times and time slots (100 %) → ``Lesson.allowed_starts``
+  (for time slots: the starts whose every hour is a preferred slot; several constraints on one
+  activity intersect; the Activities… filters — teacher, students set, subject, activity tag,
+  duration — select the activities). Parts of one split activity with different allowed starts
+  become separate lessons.
+- Activities same starting time (100 %) → ``Lesson.same_time_as`` when the constraints over a set
+  of lessons pair all their sessions one to one; otherwise reported as not represented.
 - Policy overrides make the imported school self-consistent: ``weekly_lessons.<grade>`` is what
   the file gives (a subject whose periods differ between pupil sets of one grade is left out
   of the plan and reported; each lesson's count still fixes it), the daily activity rule is off
@@ -142,6 +153,8 @@ class _Activity:
     groups: list[str] = field(default_factory=list)  # our group refs
     room: str | None = None
     pinned: tuple[int, int] | None = None  # (day index, FET hour index), 0-based
+    tags: list[str] = field(default_factory=list)  # FET activity tags
+    allowed: frozenset[tuple[int, int]] | None = None  # allowed starts (day, FET hour), 0-based; None: any
 
 
 @dataclass
@@ -186,6 +199,8 @@ class _Reader:
         self.dropped: list[str] = []
         # ConstraintMinDaysBetweenActivities at 100 %: (activity ids, MinDays, weight), decided in build()
         self.min_days: list[tuple[list[int], int, float]] = []
+        # ConstraintActivitiesSameStartingTime at 100 %: activity ids, decided in build()
+        self.same_start: list[list[int]] = []
 
     # ---- helpers ------------------------------------------------------------------------
     def fail(self, problem: str) -> None:
@@ -267,6 +282,7 @@ class _Reader:
                 "subjects": qualified,
                 "unavailable": set(),
                 "max_day": None,
+                "max_days": None,
             }
 
     def read_rooms(self) -> None:
@@ -279,7 +295,7 @@ class _Reader:
                 self.fail(f"Rooms_List.Room[{i}].Name: {'empty' if not name else f'duplicate {name!r}'}")
                 continue
             rid = self.room_ids.make(name, _text(element, "Comments"))
-            self.rooms[name] = {"id": rid, "name": _shown(name, rid), "type": None}
+            self.rooms[name] = {"id": rid, "name": _shown(name, rid), "type": None, "unavailable": set()}
             capacities.append(_text(element, "Capacity"))
             if _text(element, "Virtual").lower() == "true":
                 self.lossy.append(
@@ -434,6 +450,7 @@ class _Reader:
                 subject=subject,
                 students=students,
                 duration=duration,
+                tags=[t.text or "" for t in element.findall("Activity_Tag")],
             )
             activity.groups = _simplify(self, [ref for s in students for ref in self.refs[s]])
             stages = {stage_of_class[g.partition(":")[0]] for g in activity.groups}
@@ -533,6 +550,62 @@ class _Reader:
                 )
                 self.outcomes.add(fet_type, "approximated", weight, note)
 
+    def _same_start_lessons(self, lessons: list[dict], members: dict[str, set[int]]) -> None:
+        """FET's activities same starting time (100 %) → ``same_time_as`` between whole lessons.
+
+        Exact when the constraints over a set of lessons pair their sessions one to one: each lesson
+        has as many sessions as there are constraints, and every session is in exactly one of them
+        (split activities paired part by part, or single activities). Sessions of one lesson are
+        interchangeable, so equal start sets are then the same as FET's pairs. Anything else (a
+        constraint on only some sessions of a lesson) is not represented, and reported.
+        """
+        fet_type = "ConstraintActivitiesSameStartingTime"
+        lesson_of = {aid: lid for lid, ids in members.items() for aid in ids}
+        by_id = {lesson["id"]: lesson for lesson in lessons}
+        by_lessons: dict[tuple[str, ...], list[list[int]]] = defaultdict(list)
+        for ids in self.same_start:
+            imported = [a for a in ids if a in lesson_of]
+            if len(imported) < len(ids):
+                self.lossy.append(
+                    f"{fet_type} over activities {', '.join(map(str, ids))}: some are not imported; "
+                    "kept for the imported ones"
+                )
+            if len(imported) < 2:
+                self.outcomes.add(fet_type, "mapped", 100.0, "fewer than two imported activities: nothing to do")
+                continue
+            key = tuple(sorted({lesson_of[a] for a in imported}))
+            if len(key) < len(imported):
+                note = "two sessions of one lesson at the same time: the School cannot say so"
+                self.outcomes.add(fet_type, "not_represented", 100.0, note)
+                continue
+            by_lessons[key].append(imported)
+        parent: dict[str, str] = {}
+
+        def root(lid: str) -> str:
+            while parent.get(lid, lid) != lid:
+                lid = parent[lid]
+            return lid
+
+        for key, constraints in by_lessons.items():
+            covered = [a for ids in constraints for a in ids]
+            exact = all(by_id[lid]["count"] == len(constraints) for lid in key) and sorted(covered) == sorted(
+                a for lid in key for a in members[lid]
+            )
+            if not exact:
+                note = "covers only some sessions of a lesson: the School pairs whole lessons only"
+                for _ in constraints:
+                    self.outcomes.add(fet_type, "not_represented", 100.0, note)
+                continue
+            for lid in key[1:]:
+                parent[root(lid)] = root(key[0])
+            for _ in constraints:
+                self.outcomes.add(
+                    fet_type, "mapped", 100.0, "lesson.same_time_as (rule same_time): whole lessons paired"
+                )
+        for lid in by_id:
+            if root(lid) != lid:
+                by_id[lid]["same_time_as"] = root(lid)
+
     def _c_ConstraintBreakTimes(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         self.breaks |= set(self.slots(element, "Break_Time", where))
         return "mapped", "hour on every day → removed period (lunch block); other slots → placeholder lessons"
@@ -542,6 +615,12 @@ class _Reader:
         if teacher:
             teacher["unavailable"] |= set(self.slots(element, "Not_Available_Time", where))
         return "mapped", "teacher.unavailable"
+
+    def _c_ConstraintRoomNotAvailableTimes(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        room = self._room(_name(element, "Room"), f"{where}.Room")
+        if room:
+            room["unavailable"] |= set(self.slots(element, "Not_Available_Time", where))
+        return "mapped", "room.unavailable"
 
     def _c_ConstraintTeacherMaxHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         teacher = self._teacher(element, "Teacher_Name", where)
@@ -555,6 +634,19 @@ class _Reader:
         for teacher in self.teachers.values():
             teacher["max_day"] = min(limit, teacher["max_day"] if teacher["max_day"] is not None else limit)
         return "mapped", "max_lessons_per_day of every teacher"
+
+    def _c_ConstraintTeacherMaxDaysPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        teacher = self._teacher(element, "Teacher_Name", where)
+        if teacher:
+            limit = _int(element, "Max_Days_Per_Week", 7)
+            teacher["max_days"] = min(limit, teacher["max_days"] if teacher["max_days"] is not None else limit)
+        return "mapped", "teacher.max_days_per_week"
+
+    def _c_ConstraintTeachersMaxDaysPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        limit = _int(element, "Max_Days_Per_Week", 7)
+        for teacher in self.teachers.values():
+            teacher["max_days"] = min(limit, teacher["max_days"] if teacher["max_days"] is not None else limit)
+        return "mapped", "max_days_per_week of every teacher"
 
     def _c_ConstraintStudentsSetNotAvailableTimes(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         students = _name(element, "Students")
@@ -576,6 +668,67 @@ class _Reader:
         if activity is not None and day is not None and hour is not None:
             activity.pinned = (day, hour)
         return "mapped", "lesson.pinned (locked or not: at 100% the start is fixed either way)"
+
+    def _c_ConstraintActivityPreferredStartingTimes(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        activity = self._activity(element, where)
+        if activity is not None:
+            self._allow(activity, self._preferred(element, "Preferred_Starting_Time", "Starting_", where), False)
+        return "mapped", "lesson.allowed_starts (parts of a split activity with other slots become another lesson)"
+
+    def _c_ConstraintActivityPreferredTimeSlots(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        activity = self._activity(element, where)
+        if activity is not None:
+            self._allow(activity, self._preferred(element, "Preferred_Time_Slot", "", where), True)
+        return "mapped", "lesson.allowed_starts: starts whose every hour is a preferred slot"
+
+    def _c_ConstraintActivitiesPreferredStartingTimes(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        slots = self._preferred(element, "Preferred_Starting_Time", "Starting_", where)
+        for activity in self._matching(element):
+            self._allow(activity, slots, False)
+        return "mapped", "lesson.allowed_starts of every matching activity"
+
+    def _c_ConstraintActivitiesPreferredTimeSlots(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        slots = self._preferred(element, "Preferred_Time_Slot", "", where)
+        for activity in self._matching(element):
+            self._allow(activity, slots, True)
+        return "mapped", "lesson.allowed_starts of every matching activity: starts whose every hour is a preferred slot"
+
+    def _preferred(self, element: ET.Element, tag: str, infix: str, where: str) -> set[tuple[int, int]]:
+        """(day, hour) pairs, 0-based, of Preferred_Starting_Time / Preferred_Time_Slot children."""
+        out = set()
+        for i, item in enumerate(element.findall(tag)):
+            day = self.day_index(_name(item, f"Preferred_{infix}Day"), f"{where}.{tag}[{i}]")
+            hour = self.hour_index(_name(item, f"Preferred_{infix}Hour"), f"{where}.{tag}[{i}]")
+            if day is not None and hour is not None:
+                out.add((day, hour))
+        return out
+
+    def _allow(self, activity: _Activity, slots: set[tuple[int, int]], whole_session: bool) -> None:
+        """Narrow the activity's allowed starts; with ``whole_session`` every hour it covers must be a slot."""
+        if whole_session:
+            slots = {(d, h) for d, h in slots if all((d, h + k) in slots for k in range(activity.duration))}
+        allowed = frozenset(slots)
+        activity.allowed = allowed if activity.allowed is None else activity.allowed & allowed
+
+    def _matching(self, element: ET.Element) -> list[_Activity]:
+        """The imported activities FET's filters select (teacher, students set, subject, tag, duration; empty: any)."""
+        teacher, students = _name(element, "Teacher_Name"), _name(element, "Students_Name")
+        subject, tag = _name(element, "Subject_Name"), _name(element, "Activity_Tag_Name")
+        duration = _text(element, "Duration")
+        return [
+            a
+            for a in self.activities.values()
+            if (not teacher or teacher in a.teachers)
+            and (not students or students in a.students)
+            and (not subject or subject == a.subject)
+            and (not tag or tag in a.tags)
+            and (not duration.isdigit() or int(duration) == a.duration)
+        ]
+
+    def _c_ConstraintActivitiesSameStartingTime(self, element: ET.Element, where: str) -> None:
+        self.same_start.append(
+            [int(x.text) for x in element.findall("Activity_Id") if (x.text or "").strip().isdigit()]
+        )
 
     def _c_ConstraintActivityPreferredRoom(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         activity = self._activity(element, where)
@@ -678,7 +831,7 @@ class _Reader:
         # Lessons: split activities of one group with the same shape form one lesson.
         shapes: dict[tuple, list[_Activity]] = defaultdict(list)
         for a in self.activities.values():
-            key = (a.group_id, a.duration, a.room, tuple(a.teachers), a.subject, tuple(a.groups))
+            key = (a.group_id, a.duration, a.room, tuple(a.teachers), a.subject, tuple(a.groups), a.allowed)
             shapes[key].append(a)
         lessons = []
         per_group = Counter(key[0] for key in shapes)
@@ -701,6 +854,11 @@ class _Reader:
                     pinned.append(slot(*a.pinned))
                 lesson_id = base + (f"-{chunk_no + 1}" if len(parts) > 20 else "")
                 members[lesson_id] = {a.id for a in chunk}
+                allowed = None
+                if first.allowed is not None:
+                    allowed = [s for d, h in sorted(first.allowed) if (s := slot(d, h))]
+                    if not allowed:
+                        self.fail(f"activity {first.id}: its preferred starting times / time slots leave no start")
                 lessons.append(
                     {
                         "id": lesson_id,
@@ -711,9 +869,11 @@ class _Reader:
                         "count": len(chunk),
                         "room": room,
                         "pinned": pinned,
+                        "allowed_starts": allowed,
                     }
                 )
         self._spread_lessons(lessons, members)
+        self._same_start_lessons(lessons, members)
         # Teachers teach what the activities say, whatever FET's qualified subjects list.
         for lesson in lessons:
             for tid in lesson["teachers"]:
@@ -730,6 +890,7 @@ class _Reader:
                     "subjects": t["subjects"],
                     "max_lessons_per_week": min(TEACHER_WEEK_CAP, n_days * n_periods),
                     "max_lessons_per_day": max_day,
+                    "max_days_per_week": None if t["max_days"] is None else min(n_days, t["max_days"]),
                     "unavailable": [s for d, h in sorted(t["unavailable"]) if (s := slot(d, h))],
                 }
             )
@@ -748,7 +909,15 @@ class _Reader:
             )
         if n_periods > 8:
             self.lossy.append(f"{n_periods} periods a day: each subject capped at 8 periods a day (FET: no cap)")
-        rooms = [{"id": r["id"], "name": r["name"], "type": r["type"] or "classroom"} for r in self.rooms.values()]
+        rooms = [
+            {
+                "id": r["id"],
+                "name": r["name"],
+                "type": r["type"] or "classroom",
+                "unavailable": [s for d, h in sorted(r["unavailable"]) if (s := slot(d, h))],
+            }
+            for r in self.rooms.values()
+        ]
         stages = sorted({stage_of_grade(c["grade"]) for c in self.classes})
         overrides = self._policy_overrides(lessons, stages, n_periods)
         return {

@@ -25,7 +25,7 @@ from scheduler.model.afterschool import (
     add_club_every_pupil,
     add_flexible_days,
 )
-from scheduler.model.clashes import add_class_clash, add_room_capacity, add_teacher_clash
+from scheduler.model.clashes import add_class_clash, add_room_capacity, add_room_unavailable, add_teacher_clash
 from scheduler.model.day_shape import (
     add_daily_activity,
     add_daily_lessons,
@@ -33,10 +33,12 @@ from scheduler.model.day_shape import (
     add_latest_end,
 )
 from scheduler.model.lessons import (
+    add_allowed_starts,
     add_different_days,
     add_double_span,
     add_lesson_count,
     add_pinned,
+    add_same_time,
     add_subject_per_day,
     add_weekly_hours,
 )
@@ -45,6 +47,7 @@ from scheduler.model.objective import add_objective
 from scheduler.model.teachers import (
     add_meetings,
     add_teacher_max_day,
+    add_teacher_max_days,
     add_teacher_max_week,
     add_teacher_unavailable,
 )
@@ -57,12 +60,16 @@ RULES = [
     add_class_clash,
     add_teacher_clash,
     add_room_capacity,
+    add_room_unavailable,
     add_teacher_unavailable,
     add_meetings,
     add_teacher_max_week,
     add_teacher_max_day,
+    add_teacher_max_days,
     add_pinned,
     add_different_days,
+    add_allowed_starts,
+    add_same_time,
     add_subject_per_day,
     add_double_span,
     add_daily_activity,

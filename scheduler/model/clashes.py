@@ -6,8 +6,8 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from scheduler.domain import Lesson
-from scheduler.model.variables import Vars, running_at, time_points
+from scheduler.domain import Lesson, Room
+from scheduler.model.variables import Vars, locate, running_at, time_points
 
 
 def add_class_clash(m: cp_model.CpModel, v: Vars) -> None:
@@ -48,7 +48,9 @@ def add_room_capacity(m: cp_model.CpModel, v: Vars) -> None:
     """Lessons needing a room type never outnumber the rooms' capacity (操场可容纳多个班).
 
     Fixed-room lessons are limited by their room; all lessons of a type together by the
-    type's total capacity. Rooms are then assigned per session after solving.
+    type's total capacity, or, when some room of the type has unavailable periods, by the
+    capacity of the rooms free in the periods they cover. Rooms are then assigned per session
+    after solving.
     """
     school = v.school
     by_type: dict[str, list[Lesson]] = defaultdict(list)
@@ -61,7 +63,80 @@ def add_room_capacity(m: cp_model.CpModel, v: Vars) -> None:
         if lesson.room:
             by_room[lesson.room].append(lesson)
     for room_type, lessons in by_type.items():
-        capacity = sum(r.capacity for r in school.rooms if r.type == room_type)
-        add_resource_limit(m, v, lessons, capacity, "room_capacity", room_type)
+        rooms = [r for r in school.rooms if r.type == room_type]
+        if any(r.unavailable for r in rooms):
+            add_room_type_limit(m, v, lessons, rooms, "room_capacity", room_type)
+        else:
+            add_resource_limit(m, v, lessons, sum(r.capacity for r in rooms), "room_capacity", room_type)
     for room_id, lessons in by_room.items():
         add_resource_limit(m, v, lessons, school.room_by_id[room_id].capacity, "room_capacity", room_id)
+
+
+def add_room_type_limit(
+    m: cp_model.CpModel, v: Vars, lessons: list[Lesson], rooms: list[Room], family: str, key: str
+) -> None:
+    """``add_resource_limit`` for rooms with unavailable periods: capacity depends on the periods covered.
+
+    At every clock moment the running sessions are grouped by the rooms they may use (their fixed
+    room or the type's rooms) that are free in every period they cover; for each union U of those
+    room sets, the sessions that can only use rooms of U number at most U's capacity (Hall's
+    condition at that moment; with more than 6 distinct sets only each set and all together). It is
+    necessary, not sufficient, for a room per session over the whole day, which scheduler/rooms.py
+    looks for after solving.
+    """
+    school = v.school
+    capacity = {r.id: r.capacity for r in rooms}
+    schedules = {school.stage_of(lesson): school.schedule_of(lesson) for lesson in lessons}
+    moments = time_points(list(schedules.values()))
+    free_rooms: dict[tuple, frozenset[str]] = {}
+    for day in v.days:
+        for moment in moments:
+            by_rooms: dict[frozenset[str], list[cp_model.IntVar]] = defaultdict(list)
+            for lesson in lessons:
+                stage = school.stage_of(lesson)
+                where = locate(v, schedules[stage], moment)
+                if where is None:
+                    continue
+                period, in_break = where
+                last_needed = period + 1 if in_break else period
+                for first in range(max(1, last_needed - lesson.duration + 1), period + 1):
+                    var = v.start.get((lesson.id, day, first))
+                    if var is None:
+                        continue
+                    need = (stage, day, first, lesson.duration, lesson.room)
+                    if need not in free_rooms:
+                        covered = range(first, first + lesson.duration)
+                        usable = [school.room_by_id[lesson.room]] if lesson.room else rooms
+                        free_rooms[need] = frozenset(
+                            r.id for r in usable if all(r.free(day, p, stage) for p in covered)
+                        )
+                    by_rooms[free_rooms[need]].append(var)
+            for union in _unions(sorted(by_rooms, key=sorted)):
+                running = [var for free, group in by_rooms.items() if free <= union for var in group]
+                limit = sum(capacity[r] for r in union)
+                if len(running) > limit:
+                    m.add(sum(running) <= limit).only_enforce_if(v.enforce(family, key))
+
+
+def _unions(sets: list[frozenset[str]], most: int = 6) -> list[frozenset[str]]:
+    """Every union of some of ``sets``; with more than ``most`` sets only each set and the union of all."""
+    if len(sets) > most:
+        return list(dict.fromkeys([*sets, frozenset().union(*sets)]))
+    unions: dict[frozenset[str], None] = {}
+    for free in sets:
+        for union in [free, *(u | free for u in unions)]:
+            unions.setdefault(union, None)
+    return list(unions)
+
+
+def add_room_unavailable(m: cp_model.CpModel, v: Vars) -> None:
+    """A lesson with a fixed room never covers a period its room is unavailable (场地不可用时段)."""
+    school = v.school
+    for lesson in school.all_lessons:
+        if not lesson.room or not school.room_by_id[lesson.room].unavailable:
+            continue
+        room, stage = school.room_by_id[lesson.room], school.stage_of(lesson)
+        for slot in room.unavailable:
+            if slot.stage in (None, stage):
+                for var in v.covering(lesson, slot.day, slot.period):
+                    m.add(var == 0).only_enforce_if(v.enforce("room_unavailable", room.id))

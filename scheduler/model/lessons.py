@@ -1,4 +1,5 @@
-"""Weekly hours, per-day caps, double lessons and pre-placed lessons."""
+"""Weekly hours, per-day caps, double lessons, pre-placed lessons, allowed start slots and lessons
+taught at the same times."""
 
 from __future__ import annotations
 
@@ -112,3 +113,30 @@ def add_pinned(m: cp_model.CpModel, v: Vars) -> None:
                 m.add_bool_or([]).only_enforce_if(v.enforce("pinned", lesson.id))
             else:
                 m.add(var == 1).only_enforce_if(v.enforce("pinned", lesson.id))
+
+
+def add_allowed_starts(m: cp_model.CpModel, v: Vars) -> None:
+    """A lesson with ``allowed_starts`` starts its sessions only in those slots (FET: preferred starting times)."""
+    for lesson in v.school.all_lessons:
+        if lesson.allowed_starts is None:
+            continue
+        allowed = {(slot.day, slot.period) for slot in lesson.allowed_starts}
+        for day, period, var in v.starts_of(lesson):
+            if (day, period) not in allowed:
+                m.add(var == 0).only_enforce_if(v.enforce("allowed_starts", lesson.id))
+
+
+def add_same_time(m: cp_model.CpModel, v: Vars) -> None:
+    """走班/平行课: a lesson with ``same_time_as`` starts its sessions exactly where the other lesson starts its own."""
+    for lesson in v.school.all_lessons:
+        if lesson.same_time_as is None:
+            continue
+        other = v.school.lesson_by_id[lesson.same_time_as]
+        mine = {(day, period): var for day, period, var in v.starts_of(lesson)}
+        theirs = {(day, period): var for day, period, var in v.starts_of(other)}
+        guard = v.enforce("same_time", lesson.id)
+        for key in mine.keys() | theirs.keys():
+            if key in mine and key in theirs:
+                m.add(mine[key] == theirs[key]).only_enforce_if(guard)
+            else:
+                m.add((mine[key] if key in mine else theirs[key]) == 0).only_enforce_if(guard)

@@ -65,6 +65,20 @@ def add_teacher_max_day(m: cp_model.CpModel, v: Vars) -> None:
             )
 
 
+def add_teacher_max_days(m: cp_model.CpModel, v: Vars) -> None:
+    """A teacher teaches on at most ``max_days_per_week`` days (FET: teacher max days per week, at 100 %)."""
+    n_days = len(v.school.days)
+    for teacher in v.school.teachers:
+        limit = teacher.max_days_per_week
+        if limit is None or limit >= n_days or not v.lessons_by_teacher[teacher.id]:
+            continue
+        teaches: dict[int, cp_model.IntVar] = {day: m.new_bool_var(f"teaches[{teacher.id},{day}]") for day in v.days}
+        for lesson in v.lessons_by_teacher[teacher.id]:
+            for day, _, var in v.starts_of(lesson):
+                m.add_implication(var, teaches[day])
+        m.add(sum(teaches.values()) <= limit).only_enforce_if(v.enforce("teacher_max_days", teacher.id))
+
+
 def _is_zero(m: cp_model.CpModel, literals: list, name: str) -> cp_model.IntVar:
     """A Boolean equal to (no literal of ``literals`` is true)."""
     var = m.new_bool_var(name)

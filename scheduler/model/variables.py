@@ -142,11 +142,7 @@ def running_at(v: Vars, lesson: Lesson, day: int, moment: int) -> list[cp_model.
 
     In the break between periods p and p+1 only a session covering both is running.
     """
-    schedule = v.school.schedule_of(lesson)
-    key = (schedule.stage, moment)
-    if key not in v.located:
-        v.located[key] = _locate(schedule, moment)
-    where = v.located[key]
+    where = locate(v, v.school.schedule_of(lesson), moment)
     if where is None:
         return []
     period, in_break = where
@@ -154,6 +150,14 @@ def running_at(v: Vars, lesson: Lesson, day: int, moment: int) -> list[cp_model.
         return v.covering(lesson, day, period)
     after = set(map(id, v.covering(lesson, day, period + 1)))
     return [var for var in v.covering(lesson, day, period) if id(var) in after]
+
+
+def locate(v: Vars, schedule: BellSchedule, moment: int) -> tuple[int, bool] | None:
+    """Where ``moment`` falls in ``schedule`` (cached): see ``_locate``."""
+    key = (schedule.stage, moment)
+    if key not in v.located:
+        v.located[key] = _locate(schedule, moment)
+    return v.located[key]
 
 
 def _locate(schedule: BellSchedule, moment: int) -> tuple[int, bool] | None:

@@ -106,6 +106,13 @@ CASES = [
         ("音乐教室", "三年级1班", "三年级2班", "容量 1"),
     ),
     Case(
+        "room_unavailable",
+        replace(GOOD, ("c1.music", 2, 2, "m1"), ("c1.music", 1, 3, "m1")),
+        {"room_id": "m1", "lesson_id": "c1.music", "class_id": "c1", "day": 1, "period": 3},
+        ("音乐教室 周一 第3节 不可用，却安排了 三年级1班 音乐",),
+        school=tiny_school(patch={"rooms.m1": {"unavailable": [{"day": 1, "period": 3}]}}),
+    ),
+    Case(
         "teacher_unavailable",
         replace(GOOD, ("c1.math", 2, 1), ("c1.math", 2, 3)),
         {"teacher_id": "t1", "lesson_id": "c1.math", "day": 2, "period": 3},
@@ -136,6 +143,14 @@ CASES = [
         school=tiny_school(patch={"teachers.t1": {"max_lessons_per_day": 2}, "subjects.math": {"max_per_day": 2}}),
     ),
     Case(
+        "teacher_max_days",
+        list(GOOD),
+        {"teacher_id": "t1"},
+        ("张老师 一周在 2 天有课（周一、周二），上限 1 天",),
+        school=tiny_school(patch={"teachers.t1": {"max_days_per_week": 2}}),
+        broken_school=tiny_school(patch={"teachers.t1": {"max_days_per_week": 1}}),
+    ),
+    Case(
         "pinned",
         replace(GOOD, ("c1.math", 1, 1), ("c1.math", 1, 3)),
         {"lesson_id": "c1.math", "class_id": "c1", "day": 1, "period": 1},
@@ -148,6 +163,23 @@ CASES = [
         {"lesson_id": "c1.math", "class_id": "c1", "day": 1},
         ("三年级1班 数学：周一有 2 节，应分在不同的日子",),
         school=tiny_school(patch={"lessons.c1.math": {"different_days": True}, "subjects.math": {"max_per_day": 2}}),
+    ),
+    Case(
+        "allowed_starts",
+        replace(GOOD, ("c1.math", 1, 1), ("c1.math", 1, 3)),
+        {"lesson_id": "c1.math", "class_id": "c1", "day": 1, "period": 3},
+        ("三年级1班 数学 排在 周一 第3节，不在允许的开始时间内",),
+        school=tiny_school(
+            patch={"lessons.c1.math": {"allowed_starts": [{"day": 1, "period": 1}, {"day": 2, "period": 1}]}}
+        ),
+    ),
+    Case(
+        "same_time",
+        list(GOOD),  # 三年级1班 音乐 周二第2节, 三年级2班 体育 周二第1节
+        {"lesson_id": "c2.pe", "class_id": "c2", "day": 2, "period": 1},
+        ("三年级2班 体育 与 三年级1班 音乐 应同时上课，但 周二 第1节 只排了其中一个",),
+        school=tiny_school(patch={"lessons.c2.pe": {"same_time_as": "c1.music"}}),
+        good=replace(replace(GOOD, ("c2.pe", 2, 1), ("c2.pe", 2, 2)), ("c2.math", 2, 2), ("c2.math", 2, 3)),
     ),
     Case(
         "subject_per_day",

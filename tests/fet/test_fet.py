@@ -64,10 +64,14 @@ def test_time_constraints_are_mapped_to_the_right_periods(small):
     # FET Tue/H3 is our period 3 of day 2: the Lunch hour before it was removed
     assert {(s.day, s.period) for s in wang.unavailable} == {(1, 1), (2, 3)}
     assert wang.max_lessons_per_day == 2
+    # Liu: max 2 days a week (active); Zhao's max 3 days is inactive
+    assert {t.id: t.max_days_per_week for t in school.teachers} == {"Wang": None, "Li": None, "Zhao": None, "Liu": 2}
     music = school.lesson_by_id["fet14"]
     assert [(s.day, s.period) for s in music.pinned] == [(3, 3)]
     assert music.room == "MusicRoom" and music.groups == ["3A", "3B"]
     assert school.lesson_by_id["fet15"].room == "LabRoom"
+    # ConstraintRoomNotAvailableTimes: LabRoom on Mon H1
+    assert [(s.day, s.period, s.stage) for s in school.room_by_id["LabRoom"].unavailable] == [(1, 1, None)]
     pe = school.subject_by_id[school.lesson_by_id["fet11"].subject]
     assert pe.room_type and {r.id for r in school.rooms if r.type == pe.room_type} == {"Gym"}
     blocked = {
@@ -85,10 +89,8 @@ def test_report_lists_what_is_not_represented_with_counts_and_weights(small):
     _, report = small
     unsupported = {(c.type, c.outcome): (c.count, c.weights) for c in report.unsupported}
     assert unsupported[("ConstraintStudentsSetMaxGapsPerWeek", "not_represented")] == (2, [100.0])
-    assert unsupported[("ConstraintRoomNotAvailableTimes", "not_represented")] == (1, [100.0])
-    assert unsupported[("ConstraintTeacherMaxDaysPerWeek", "not_represented")] == (1, [100.0])
     assert unsupported[("ConstraintActivityPreferredStartingTimes", "soft_not_represented")] == (1, [80.0])
-    assert report.outcome_of("ConstraintTeacherMaxDaysPerWeek")["inactive"] == 1
+    assert report.outcome_of("ConstraintTeacherMaxDaysPerWeek") == {"mapped": 1, "inactive": 1}
     assert report.outcome_of("ConstraintMinDaysBetweenActivities") == {"approximated": 1}
     assert report.outcome_of("ConstraintTeacherMaxGapsPerWeek") == {"approximated": 1}
     assert report.outcome_of("ConstraintStudentsSetNotAvailableTimes") == {"approximated": 2}
@@ -102,14 +104,31 @@ def test_report_lists_what_is_not_represented_with_counts_and_weights(small):
         "ConstraintActivityPreferredRoom",
         "ConstraintActivityPreferredRooms",
         "ConstraintSubjectPreferredRoom",
+        "ConstraintRoomNotAvailableTimes",
     ):
         assert report.outcome_of(mapped) == {"mapped": 1}, mapped
     # every constraint element of the file is accounted for
     root = ET.parse(SMALL).getroot()
     in_file = len(root.findall("Time_Constraints_List/*")) + len(root.findall("Space_Constraints_List/*"))
-    assert sum(c.count for c in report.constraints) == in_file == 19
+    assert sum(c.count for c in report.constraints) == in_file == 22
     text = "\n".join(report.lines())
     assert "ConstraintStudentsSetMaxGapsPerWeek ×2" in text and "placeholder" in text
+
+
+def test_preferred_slots_and_same_starting_time_in_the_small_file(small):
+    school, report = small
+    for fet_type in (
+        "ConstraintActivitiesPreferredTimeSlots",
+        "ConstraintActivityPreferredStartingTimes",
+        "ConstraintActivitiesSameStartingTime",
+    ):
+        assert report.outcome_of(fet_type).get("mapped") == 1, fet_type
+    # PE (all three activities) only in H3–H5 = our periods 3–5; 3B's PE also only Tue/Wed H4
+    afternoons = [(d, p) for d in (1, 2, 3) for p in (3, 4, 5)]
+    for lesson_id in ("fet11", "fet12"):
+        assert sorted((s.day, s.period) for s in school.lesson_by_id[lesson_id].allowed_starts) == afternoons
+    assert sorted((s.day, s.period) for s in school.lesson_by_id["fet13"].allowed_starts) == [(2, 4), (3, 4)]
+    assert school.lesson_by_id["fet15"].same_time_as == "fet12"
 
 
 def test_imported_school_is_timetabled_and_passes_the_checker(small):
@@ -120,6 +139,10 @@ def test_imported_school_is_timetabled_and_passes_the_checker(small):
     assert report.ok, [v.message for v in report.violations if v.severity == "hard"]
     starts = {(p.lesson, p.day, p.period) for p in result.solution.placements}
     assert ("fet14", 3, 3) in starts
+    assert {(d, p) for lesson, d, p in starts if lesson == "fet12"} == {
+        (d, p) for lesson, d, p in starts if lesson == "fet15"
+    }
+    assert {(d, p) for lesson, d, p in starts if lesson == "fet13"} <= {(2, 4), (3, 4)}
 
 
 def test_unknown_references_are_named(tmp_path):
@@ -162,6 +185,65 @@ def test_cli_import_and_export(tmp_path, capsys):
     assert main(["export-fet", str(school_json), "--out", str(fet_out)]) == 0
     assert "daily_activity" not in capsys.readouterr().out  # the imported school has the rule off
     assert import_fet(fet_out)[0].teachers
+
+
+def test_export_writes_room_not_available_times_and_import_restores_them(tmp_path):
+    data = tiny_school().model_dump()
+    rooms = {r["id"]: r for r in data["rooms"]}
+    rooms["r-music"]["unavailable"] = [{"day": 1, "period": 1}, {"day": 2, "period": 5}]
+    rooms["r-pg"]["unavailable"] = [{"day": 3, "period": 1}]  # capacity 2: two FET rooms, one constraint each
+    school = School.model_validate(data)
+    out = tmp_path / "rooms.fet"
+    report = export_fet(school, out)
+    assert "ConstraintRoomNotAvailableTimes ×3 (room.unavailable)" in report.expressed
+    written = ET.parse(out).getroot().findall("Space_Constraints_List/ConstraintRoomNotAvailableTimes")
+    assert sorted(c.findtext("Room") for c in written) == ["操场 #1", "操场 #2", "音乐教室"]
+    again, imported = import_fet(out)
+    assert imported.outcome_of("ConstraintRoomNotAvailableTimes") == {"mapped": 3}
+    unavailable = {r.name: [(s.day, s.period, s.stage) for s in r.unavailable] for r in again.rooms}
+    assert unavailable == {
+        "音乐教室": [(1, 1, None), (2, 5, None)],
+        "操场 #1": [(3, 1, None)],
+        "操场 #2": [(3, 1, None)],
+    }
+
+
+def test_room_not_available_times_become_room_unavailable(tmp_path):
+    # Math needs Lab; Lab is not available on D0/H2 and D1/H0, and on D0/H1, a break hour on every day
+    year = "<Year><Name>1</Name><Group><Name>1A</Name></Group></Year>"
+    path = _fet(tmp_path, year, [("T1", "Math", "1A")] * 3, hours=4, days=2)
+
+    def times(tag: str, slots: list[tuple[int, int]]) -> str:
+        return "".join(f"<{tag}><Day>D{d}</Day><Hour>H{h}</Hour></{tag}>" for d, h in slots)
+
+    lab = "<Room><Name>Lab</Name><Building></Building><Capacity>30</Capacity><Virtual>false</Virtual></Room>"
+    breaks = (
+        "<ConstraintBreakTimes><Weight_Percentage>100</Weight_Percentage><Number_of_Break_Times>2"
+        f"</Number_of_Break_Times>{times('Break_Time', [(0, 1), (1, 1)])}<Active>true</Active></ConstraintBreakTimes>"
+    )
+    space = (
+        "<ConstraintSubjectPreferredRoom><Weight_Percentage>100</Weight_Percentage><Subject>Math</Subject>"
+        "<Room>Lab</Room><Active>true</Active></ConstraintSubjectPreferredRoom>"
+        "<ConstraintRoomNotAvailableTimes><Weight_Percentage>100</Weight_Percentage><Room>Lab</Room>"
+        "<Number_of_Not_Available_Times>3</Number_of_Not_Available_Times>"
+        f"{times('Not_Available_Time', [(0, 1), (0, 2), (1, 0)])}<Active>true</Active></ConstraintRoomNotAvailableTimes>"
+    )
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("<Rooms_List></Rooms_List>", f"<Rooms_List>{lab}</Rooms_List>")
+    text = text.replace("</Time_Constraints_List>", breaks + "</Time_Constraints_List>")
+    text = text.replace(
+        "<Space_Constraints_List></Space_Constraints_List>", f"<Space_Constraints_List>{space}</Space_Constraints_List>"
+    )
+    path.write_text(text, encoding="utf-8")
+    school, report = import_fet(path)
+    (room,) = school.rooms
+    # hours H0, H2, H3 are periods 1–3; the slot at the break hour H1 is dropped
+    assert [(s.day, s.period) for s in room.unavailable] == [(1, 2), (2, 1)]
+    assert [c.note for c in report.constraints if c.type == "ConstraintRoomNotAvailableTimes"] == ["room.unavailable"]
+    assert report.outcome_of("ConstraintRoomNotAvailableTimes") == {"mapped": 1}
+    result = solve(school, SolveOptions(time_limit=10, workers=1))
+    assert check(school, result.solution).ok
+    assert not {(p.day, p.period) for p in result.solution.placements} & {(1, 2), (2, 1)}
 
 
 def _require_fet_cl() -> None:
@@ -345,3 +427,182 @@ def test_min_days_between_the_parts_of_a_split_activity_become_different_days(tm
     result = solve(school, SolveOptions(time_limit=10, workers=1))
     assert check(school, result.solution).ok
     assert sorted(p.day for p in result.solution.placements if p.lesson == "fet1") == [1, 3, 5]
+
+
+def test_teacher_max_days_per_week_maps_both_ways(tmp_path):
+    # ConstraintTeachersMaxDaysPerWeek (every teacher) and ConstraintTeacherMaxDaysPerWeek: the smallest holds
+    year = "<Year><Name>1</Name><Group><Name>1A</Name></Group><Group><Name>1B</Name></Group></Year>"
+    activities = [("T1", "Math", "1A")] * 4 + [("T2", "Art", "1B")] * 4 + [("T3", "Math", "1B")]
+    path = _fet(tmp_path, year, activities, teachers=("T1", "T2", "T3"), days=5, hours=4)
+
+    def max_days(days: int, teacher: str | None = None) -> str:
+        tag = "ConstraintTeachersMaxDaysPerWeek" if teacher is None else "ConstraintTeacherMaxDaysPerWeek"
+        name = "" if teacher is None else f"<Teacher_Name>{teacher}</Teacher_Name>"
+        return (
+            f"<{tag}><Weight_Percentage>100</Weight_Percentage>{name}<Max_Days_Per_Week>{days}</Max_Days_Per_Week>"
+            f"<Active>true</Active><Comments></Comments></{tag}>"
+        )
+
+    constraints = max_days(2, "T1") + max_days(3) + max_days(4, "T2")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("</Time_Constraints_List>", constraints + "</Time_Constraints_List>"))
+    school, report = import_fet(path)
+    assert {t.name: t.max_days_per_week for t in school.teachers} == {"T1": 2, "T2": 3, "T3": 3}
+    assert report.outcome_of("ConstraintTeacherMaxDaysPerWeek") == {"mapped": 2}
+    assert report.outcome_of("ConstraintTeachersMaxDaysPerWeek") == {"mapped": 1}
+    result = solve(school, SolveOptions(time_limit=10, workers=1))
+    assert check(school, result.solution).ok
+    t1 = school.teachers[0].id
+    assert len({p.day for p in result.solution.placements if t1 in school.lesson_by_id[p.lesson].teachers}) <= 2
+
+    out = tmp_path / "again.fet"
+    export_report = export_fet(school, out)
+    assert any("ConstraintTeacherMaxDaysPerWeek for 3 teachers" in line for line in export_report.expressed)
+    written = ET.parse(out).getroot().findall("Time_Constraints_List/ConstraintTeacherMaxDaysPerWeek")
+    assert [(e.findtext("Teacher_Name"), e.findtext("Max_Days_Per_Week")) for e in written] == [
+        ("T1", "2"),
+        ("T2", "3"),
+        ("T3", "3"),
+    ]
+    assert [child.tag for child in written[0]] == [
+        "Weight_Percentage",
+        "Teacher_Name",
+        "Max_Days_Per_Week",
+        "Active",
+        "Comments",
+    ]
+    again, _ = import_fet(out)
+    assert {t.id: t.max_days_per_week for t in again.teachers} == {t.id: t.max_days_per_week for t in school.teachers}
+
+
+def _with_constraints(path: Path, constraints: str) -> Path:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("</Time_Constraints_List>", constraints + "</Time_Constraints_List>"), encoding="utf-8"
+    )
+    return path
+
+
+def _preferred(tag: str, item: str, infix: str, slots: list[tuple[int, int]], head: str) -> str:
+    listed = "".join(
+        f"<{item}><Preferred_{infix}Day>D{d}</Preferred_{infix}Day><Preferred_{infix}Hour>H{h}</Preferred_{infix}Hour></{item}>"
+        for d, h in slots
+    )
+    return f"<{tag}><Weight_Percentage>100</Weight_Percentage>{head}{listed}<Active>true</Active></{tag}>"
+
+
+def test_preferred_starting_times_and_time_slots_become_allowed_starts(tmp_path):
+    year = "<Year><Name>1</Name><Group><Name>1A</Name></Group><Group><Name>1B</Name></Group></Year>"
+    activities = [("T1", "Math", "1A"), ("T1", "Math", "1A"), ("T2", "Art", "1B"), ("T2", "Art", "1B")]
+    path = _fet(tmp_path, year, activities, teachers=("T1", "T2"), days=3, hours=4)
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("<Id>1</Id><Activity_Group_Id>0<", "<Id>1</Id><Activity_Group_Id>1<")
+    text = text.replace("<Id>2</Id><Activity_Group_Id>0<", "<Id>2</Id><Activity_Group_Id>1<")
+    # activity 4 is tagged; the Activities… constraint selects it by tag, activity 3 by id
+    text = text.replace("<Id>4</Id>", "<Activity_Tag>Lab</Activity_Tag><Id>4</Id>")
+    path.write_text(text, encoding="utf-8")
+    maths = [(d, h) for d in range(3) for h in (2, 3)]
+    constraints = (
+        # Math (split activity 1 + 2): afternoons only, for the group by subject
+        _preferred(
+            "ConstraintActivitiesPreferredStartingTimes",
+            "Preferred_Starting_Time",
+            "Starting_",
+            maths,
+            "<Teacher_Name></Teacher_Name><Students_Name>1A</Students_Name><Subject_Name>Math</Subject_Name>"
+            f"<Activity_Tag_Name></Activity_Tag_Name><Duration></Duration><Number_of_Preferred_Starting_Times>{len(maths)}"
+            "</Number_of_Preferred_Starting_Times>",
+        )
+        # activity 3: time slots D0 H0, D0 H1 → starts D0 H0 and D0 H1
+        + _preferred(
+            "ConstraintActivityPreferredTimeSlots",
+            "Preferred_Time_Slot",
+            "",
+            [(0, 0), (0, 1)],
+            "<Activity_Id>3</Activity_Id><Number_of_Preferred_Time_Slots>2</Number_of_Preferred_Time_Slots>",
+        )
+        # activity 4 (tag Lab): starting times on day 2 only, intersected with hour 0 or 1 by id
+        + _preferred(
+            "ConstraintActivitiesPreferredTimeSlots",
+            "Preferred_Time_Slot",
+            "",
+            [(2, h) for h in range(4)],
+            "<Teacher_Name></Teacher_Name><Students_Name></Students_Name><Subject_Name></Subject_Name>"
+            "<Activity_Tag_Name>Lab</Activity_Tag_Name><Duration></Duration>"
+            "<Number_of_Preferred_Time_Slots>4</Number_of_Preferred_Time_Slots>",
+        )
+        + _preferred(
+            "ConstraintActivityPreferredStartingTimes",
+            "Preferred_Starting_Time",
+            "Starting_",
+            [(1, 1), (2, 1)],
+            "<Activity_Id>4</Activity_Id><Number_of_Preferred_Starting_Times>2</Number_of_Preferred_Starting_Times>",
+        )
+    )
+    school, report = import_fet(_with_constraints(path, constraints))
+    for fet_type in (
+        "ConstraintActivitiesPreferredStartingTimes",
+        "ConstraintActivityPreferredTimeSlots",
+        "ConstraintActivitiesPreferredTimeSlots",
+        "ConstraintActivityPreferredStartingTimes",
+    ):
+        assert report.outcome_of(fet_type) == {"mapped": 1}, fet_type
+    allowed = {
+        lesson.id: sorted((s.day, s.period) for s in lesson.allowed_starts or [])
+        for lesson in school.lessons
+        if lesson.subject != BLOCKED_SUBJECT
+    }
+    assert allowed == {
+        "fet1": [(d, p) for d in (1, 2, 3) for p in (3, 4)],
+        "fet3": [(1, 1), (1, 2)],
+        "fet4": [(3, 2)],
+    }
+    result = solve(school, SolveOptions(time_limit=10, workers=1))
+    assert check(school, result.solution).ok
+    starts = {(p.lesson, p.day, p.period) for p in result.solution.placements}
+    assert ("fet4", 3, 2) in starts and all(p >= 3 for lesson, _, p in starts if lesson == "fet1")
+    # the export writes the allowed starts back, and they import unchanged
+    export_fet(school, tmp_path / "again.fet")
+    again, _ = import_fet(tmp_path / "again.fet")
+    assert {
+        lesson.id: sorted((s.day, s.period) for s in lesson.allowed_starts or []) for lesson in again.lessons
+    } == allowed
+
+
+def test_same_starting_time_pairs_whole_lessons(tmp_path):
+    # 1A and 1B have Math at the same times (split 1 + 2 and 3 + 4, paired part by part);
+    # 5 and 6 form a pair too; 7 + 8 pairs only one part of Art's split activity 7/8 with 9
+    year = (
+        "<Year><Name>1</Name><Group><Name>1A</Name></Group><Group><Name>1B</Name></Group>"
+        "<Group><Name>1C</Name></Group></Year>"
+    )
+    activities = [("T1", "Math", "1A")] * 2 + [("T2", "Math", "1B")] * 2 + [("T1", "Art", "1C"), ("T2", "Art", "1A")]
+    activities += [("T3", "Art", "1B")] * 2 + [("T3", "Math", "1C")]
+    path = _fet(tmp_path, year, activities, teachers=("T1", "T2", "T3"), days=3, hours=4)
+    text = path.read_text(encoding="utf-8")
+    for aid, group in {1: 1, 2: 1, 3: 3, 4: 3, 7: 7, 8: 7}.items():
+        text = text.replace(f"<Id>{aid}</Id><Activity_Group_Id>0<", f"<Id>{aid}</Id><Activity_Group_Id>{group}<")
+    path.write_text(text, encoding="utf-8")
+
+    def same(ids: list[int]) -> str:
+        listed = "".join(f"<Activity_Id>{i}</Activity_Id>" for i in ids)
+        return (
+            "<ConstraintActivitiesSameStartingTime><Weight_Percentage>100</Weight_Percentage>"
+            f"<Number_of_Activities>{len(ids)}</Number_of_Activities>{listed}<Active>true</Active>"
+            "</ConstraintActivitiesSameStartingTime>"
+        )
+
+    school, report = import_fet(_with_constraints(path, same([1, 3]) + same([2, 4]) + same([5, 6]) + same([7, 9])))
+    assert report.outcome_of("ConstraintActivitiesSameStartingTime") == {"mapped": 3, "not_represented": 1}
+    linked = {lesson.id: lesson.same_time_as for lesson in school.lessons if lesson.same_time_as}
+    assert linked == {"fet3": "fet1", "fet6": "fet5"}
+    result = solve(school, SolveOptions(time_limit=10, workers=1))
+    assert check(school, result.solution).ok
+
+    def starts(lesson_id: str) -> list[tuple[int, int]]:
+        return sorted((p.day, p.period) for p in result.solution.placements if p.lesson == lesson_id)
+
+    assert starts("fet1") == starts("fet3") and starts("fet5") == starts("fet6")
+    export_fet(school, tmp_path / "again.fet")
+    again, _ = import_fet(tmp_path / "again.fet")
+    assert {lesson.id: lesson.same_time_as for lesson in again.lessons if lesson.same_time_as} == linked

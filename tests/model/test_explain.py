@@ -46,6 +46,22 @@ def test_more_sessions_on_different_days_than_days_is_named_by_counting():
     assert finding.message == "三年级1班 语文 每周 4 次，应分在不同的日子，需要 4 天，但每周只有 3 天"
 
 
+def test_more_periods_than_a_teachers_days_hold_is_named_by_counting():
+    # 张老师: 语文 4 a week, on at most 1 day of at most 3 periods
+    data = tiny()
+    data["teachers"][0].update(max_days_per_week=1, max_lessons_per_day=3)
+    (finding,) = precheck(School.model_validate(data))
+    assert finding.rule == "teacher_max_days" and (finding.need, finding.available) == (4, 3)
+    assert finding.message == "张老师（语文）任课 4 节/周，但每周最多 1 天有课、每天最多 3 节，最多 3 节"
+    # the daily cap is 5 again, but 张老师 is free for only 3 periods on any day
+    data["teachers"][0].update(
+        max_lessons_per_day=5, unavailable=[{"day": d, "period": p} for d in (1, 2, 3) for p in (4, 5)]
+    )
+    (finding,) = precheck(School.model_validate(data))
+    assert finding.rule == "teacher_max_days" and finding.available == 3
+    assert finding.message.endswith("除去不可用时段和教研时间后最多 3 节")
+
+
 def test_playground_too_small_for_daily_pe():
     data = tiny(
         rooms=[
@@ -144,3 +160,15 @@ def test_different_days_clash_offers_its_own_relaxation():
     verified = [f.message for f in findings if f.rule == "relaxation" and "已验证" in f.message]
     assert any("王老师" in m and "周三" in m for m in verified), findings
     assert any("数学" in m for m in verified), findings
+
+
+def test_teacher_max_days_clash_offers_one_more_day():
+    # 语文 4 a week at most 2 a day needs 2 days, but 张老师 may teach on only 1
+    data = tiny()
+    data["teachers"][0]["max_days_per_week"] = 1
+    school = School.model_validate(data)
+    assert precheck(school) == []
+    findings = explain_infeasible(school, time_limit=20)
+    assert "teacher_max_days" in {f.rule for f in findings}
+    verified = [f.message for f in findings if f.rule == "relaxation" and "已验证" in f.message]
+    assert "放宽建议（已验证可排出课表）：把 张老师 每周上课天数上限从 1 提高到 2" in verified, findings

@@ -69,6 +69,67 @@ def test_room_capacity_one_playground_class_at_a_time():
     assert all(pl.room == "r-pg" for pl in solution.placements if pl.subject == "pe")
 
 
+def _two_playgrounds(tuesday_free: dict[str, list[int]]) -> School:
+    """Two one-class playgrounds, each free on Tuesday only in the periods given (PE is needed daily);
+    each class has its own PE teacher."""
+    data = tiny()
+    data["teachers"].append({"id": "t6", "name": "孙老师", "subjects": ["pe"]})
+    next(a for a in data["assignments"] if (a["class_id"], a["subject"]) == ("c3-2", "pe"))["teachers"] = ["t6"]
+    rooms = [
+        {
+            "id": room_id,
+            "name": name,
+            "type": "playground",
+            "unavailable": [{"day": 2, "period": p} for p in range(1, 6) if p not in tuesday_free[room_id]],
+        }
+        for room_id, name in (("pg1", "东操场"), ("pg2", "西操场"))
+    ]
+    data["rooms"] = [*rooms, {"id": "r-music", "name": "音乐教室", "type": "music"}]
+    return School.model_validate(data)
+
+
+def test_room_unavailable_limits_a_room_type_to_the_rooms_free_in_the_period():
+    # On Tuesday both playgrounds are free only in period 3: both classes' daily PE goes there
+    school = _two_playgrounds({"pg1": [3], "pg2": [3]})
+    solution = solved(school)
+    tuesday = sorted((pl.period, pl.room) for pl in solution.placements if pl.subject == "pe" and pl.day == 2)
+    assert tuesday == [(3, "pg1"), (3, "pg2")]
+    assert check(school, solution).ok
+    # one playground free in period 3 only, the other in period 4 only: one class each
+    solution = solved(_two_playgrounds({"pg1": [3], "pg2": [4]}))
+    tuesday = sorted((pl.period, pl.room) for pl in solution.placements if pl.subject == "pe" and pl.day == 2)
+    assert tuesday == [(3, "pg1"), (4, "pg2")]
+
+
+def test_room_unavailable_with_too_few_free_periods_is_infeasible():
+    # two classes need PE on Tuesday; one playground period is free
+    result = solve(_two_playgrounds({"pg1": [3], "pg2": []}), OPTIONS)
+    assert result.status == "infeasible"
+    assert any("东操场、西操场" in f.message for f in result.explanation)
+
+
+def test_fixed_room_lesson_never_covers_the_room_unavailable_periods():
+    # 音乐教室 is free only on Wednesday afternoon; both classes' music is fixed there
+    data = tiny()
+    for assignment in data["assignments"]:
+        if assignment["subject"] == "music":
+            assignment["room"] = "r-music"
+    music = data["rooms"][1]
+    music["unavailable"] = [
+        {"day": d, "period": p} for d in (1, 2, 3) for p in range(1, 6) if (d, p) not in ((3, 4), (3, 5))
+    ]
+    school = School.model_validate(data)
+    solution = solved(school)
+    assert sorted((pl.day, pl.period) for pl in solution.placements if pl.subject == "music") == [(3, 4), (3, 5)]
+    assert check(school, solution).ok
+    music["unavailable"].append({"day": 3, "period": 4})
+    result = solve(School.model_validate(data), OPTIONS)
+    assert result.status == "infeasible"
+    (finding,) = [f for f in result.explanation if f.rule == "room_unavailable"]
+    assert (finding.need, finding.available) == (2, 1)
+    assert finding.message == "固定在音乐教室的课每周 2 节，但除去不可用时段，音乐教室每周最多只能上 1 节"
+
+
 def test_teacher_unavailable_periods_stay_free():
     data = tiny()
     data["teachers"][2]["unavailable"] = [{"day": 1, "period": p} for p in (1, 2, 3)]
@@ -160,6 +221,61 @@ def test_different_days_with_a_teacher_away_on_one_day_is_infeasible_and_named()
     assert result.status == "infeasible"
     named = [f.message for f in result.explanation if f.rule == "different_days"]
     assert named and "三年级1班 语文" in named[0] and "同一课的各次分在不同的日子" in named[0]
+
+
+def test_teacher_max_days_keeps_a_teacher_to_that_many_days():
+    # 张老师 teaches 语文 in both classes (8 a week, at most 2 a class a day): 2 days at the least, and 2 at most
+    data = tiny()
+    data["assignments"][1]["teachers"] = ["t1"]
+    data["teachers"][0]["max_days_per_week"] = 2
+    school = School.model_validate(data)
+    solution = solved(school)
+    days = {p.day for p in solution.placements if "t1" in school.lesson_by_id[p.lesson].teachers}
+    assert len(days) == 2
+    assert check(school, solution).ok
+
+
+def test_teacher_max_days_that_cannot_hold_is_infeasible_and_named():
+    # 语文 4 a week at most 2 a day needs 2 days; 张老师 may teach on only 1 (5 periods: counting passes)
+    data = tiny()
+    data["teachers"][0]["max_days_per_week"] = 1
+    result = solve(School.model_validate(data), OPTIONS)
+    assert result.status == "infeasible"
+    named = [f.message for f in result.explanation if f.rule == "teacher_max_days"]
+    assert named and "张老师" in named[0] and "教师每周上课天数上限" in named[0]
+
+
+def test_allowed_starts_keep_sessions_in_their_slots():
+    allowed = [(1, 4), (2, 4), (3, 4), (1, 5)]
+    school = _chinese_as_lesson(tiny(), allowed_starts=[{"day": d, "period": p} for d, p in allowed])
+    starts = sorted((p.day, p.period) for p in solved(school).placements if p.lesson == "c31-chinese")
+    assert starts == sorted(allowed)
+
+
+def test_too_few_allowed_starts_is_infeasible_and_named():
+    school = _chinese_as_lesson(tiny(), allowed_starts=[{"day": d, "period": 4} for d in (1, 2, 3)])
+    result = solve(school, OPTIONS)
+    assert result.status == "infeasible"
+    named = [f.message for f in result.explanation if f.rule == "allowed_starts"]
+    assert named and "三年级1班 语文" in named[0] and "课的允许开始时间" in named[0]
+
+
+def test_same_time_lessons_start_together():
+    data = tiny()
+    data["assignments"] = [a for a in data["assignments"] if a["subject"] != "chinese"]
+    data["lessons"] = [
+        {"id": "c31-chinese", "subject": "chinese", "teachers": ["t1"], "groups": ["c3-1"], "count": 4},
+        {"id": "c32-chinese", "subject": "chinese", "teachers": ["t2"], "groups": ["c3-2"], "count": 4},
+    ]
+    data["lessons"][1]["same_time_as"] = "c31-chinese"
+    data["lessons"][1]["pinned"] = [{"day": 2, "period": 5}]
+    solution = solved(School.model_validate(data))
+
+    def starts(lesson_id: str, placements) -> list[tuple[int, int]]:
+        return sorted((p.day, p.period) for p in placements if p.lesson == lesson_id)
+
+    assert starts("c31-chinese", solution.placements) == starts("c32-chinese", solution.placements)
+    assert (2, 5) in starts("c31-chinese", solution.placements)  # pulled into 三年级2班's pinned afternoon slot
 
 
 def test_teacher_max_per_day():
