@@ -38,6 +38,7 @@ _STATUS: dict[int, Status] = {
 
 
 FEASIBILITY_SHARE = 0.5  # at most this share of the time limit goes to finding a first timetable
+FIXED_TIME_LIMIT = 30.0  # counting the soft goals of a fixed timetable (propagation only, normally < 1 s)
 
 
 class SolveOptions(BaseModel):
@@ -130,30 +131,37 @@ def solve(
     if findings:
         return Result(status="infeasible", explanation=findings, wall_time=time.perf_counter() - started)
 
-    built = build_model(school, baseline=options.baseline, move_weight=options.move_weight)
-    if options.hint is not None or options.baseline is not None:
-        _add_hints(built, options.hint or options.baseline)
-    build_time = time.perf_counter() - started
-
     watcher = _Watcher(started, progress)
     done = threading.Event()
     solvers: list[cp_model.CpSolver] = []
     if stop is not None:
         threading.Thread(target=_stop_when, args=(stop, done, solvers), daemon=True).start()
-    first_status = None
+    first_status, first_values, build_time = None, None, 0.0
     stopped = stop is not None and stop.is_set()
-    if not stopped and options.baseline is not None:  # first as few moves as possible, then the soft goals
-        first_status = _first_phase(built, options, started, watcher, solvers, progress, objective=built.moves)
-    elif not stopped and options.hint is None and options.feasibility_first:
-        first_status = _first_phase(built, options, started, watcher, solvers, progress)
-    solver = _solver(options, max(0.1, options.time_limit - (time.perf_counter() - started)))
-    solvers.append(solver)
+    # First a timetable on the hard rules alone (with a baseline: as few moves as possible), then the soft goals.
+    if not stopped and (options.baseline is not None or (options.hint is None and options.feasibility_first)):
+        first_status, first_values, build_time = _first_phase(school, options, started, watcher, solvers, progress)
+    status: Status = "unknown"
+    solver, bound = _solver(options, 0.1), None
     if first_status == cp_model.INFEASIBLE:
-        status: Status = "infeasible"
-    elif stop is not None and stop.is_set():
-        status = "unknown"
-    else:
+        status = "infeasible"
+    elif not (stop is not None and stop.is_set()):
+        building = time.perf_counter()
+        built = build_model(school, baseline=options.baseline, move_weight=options.move_weight)
+        if first_values is not None:
+            for var, value in zip(decision_vars(built.vars), first_values, strict=True):
+                built.model.add_hint(var, value)
+        elif options.hint is not None or options.baseline is not None:
+            _add_hints(built, options.hint or options.baseline)
+        build_time += time.perf_counter() - building
+        solver = _solver(options, max(0.1, options.time_limit - (time.perf_counter() - started)))
+        solvers.append(solver)
         status = _STATUS[solver.solve(built.model, watcher)]
+        bound = solver.best_objective_bound if status == "unknown" else None
+        if status == "unknown" and first_values is not None and not (stop is not None and stop.is_set()):
+            # The optimisation found nothing better in its time: keep the first timetable, soft goals counted.
+            solver = _fixed(built, first_values, options)
+            status = "feasible" if solver.status_name() in ("OPTIMAL", "FEASIBLE") else "unknown"
     done.set()
     wall = time.perf_counter() - started
 
@@ -171,7 +179,7 @@ def solve(
         if options.baseline is not None:
             objective += options.move_weight * solver.value(built.moves)
             changes = compare(school, options.baseline, solution)
-        bound = min(solver.best_objective_bound, objective)
+        bound = min(solver.best_objective_bound if bound is None else bound, objective)
         return Result(
             status=status,
             solution=solution,
@@ -212,37 +220,46 @@ class _FirstSeen(cp_model.CpSolverSolutionCallback):
 
 
 def _first_phase(
-    built,
+    school: School,
     options: SolveOptions,
     started: float,
     watcher: _Watcher,
     solvers: list,
     progress: Callable[[Progress], None] | None,
-    objective: cp_model.LinearExprT | None = None,
-) -> int:
-    """Find a timetable without the soft goals (fast), then warm-start the optimisation from it.
+) -> tuple[int, list[bool] | None, float]:
+    """A timetable on a model of the hard rules only (no soft-goal terms: smaller, fast), whose
+    decision values then warm-start the optimisation; returns (status, values, build seconds).
 
-    Without ``objective`` any timetable will do (the solver stops at the first); with one (the
-    move cost of re-planning) the phase minimises it for its share of the time. The first
-    timetable counts as the time to first feasible solution.
+    Without a baseline any timetable will do (the solver stops at the first); with one the phase
+    minimises the move cost for its share of the time. The first timetable counts as the time to
+    first feasible solution.
     """
-    plain = built.model.clone()
-    plain.clear_objective()
-    if objective is not None:
-        plain.minimize(objective)
+    building = time.perf_counter()
+    plain = build_model(school, objective=False, baseline=options.baseline, move_weight=options.move_weight)
+    if options.baseline is not None:
+        plain.model.minimize(plain.moves)
+        _add_hints(plain, options.baseline)
+    build_time = time.perf_counter() - building
     budget = max(0.1, min(options.time_limit * FEASIBILITY_SHARE, options.time_limit - (time.perf_counter() - started)))
     solver = _solver(options, budget)
     solvers.append(solver)
     seen = _FirstSeen(started)
-    status = solver.solve(plain, seen)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        watcher.first = seen.first if seen.first is not None else time.perf_counter() - started
-        built.model.clear_hints()
-        for var in decision_vars(built.vars):
-            built.model.add_hint(var, solver.boolean_value(var))
-        if progress:
-            progress(Progress(elapsed=watcher.first, solutions=1))
-    return status
+    status = solver.solve(plain.model, seen)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return status, None, build_time
+    watcher.first = seen.first if seen.first is not None else time.perf_counter() - started
+    if progress:
+        progress(Progress(elapsed=watcher.first, solutions=1))
+    return status, [solver.boolean_value(var) for var in decision_vars(plain.vars)], build_time
+
+
+def _fixed(built, values: list[bool], options: SolveOptions) -> cp_model.CpSolver:
+    """The full model with every decision fixed to ``values``: the soft goals of that timetable."""
+    for var, value in zip(decision_vars(built.vars), values, strict=True):
+        built.model.add(var == int(value))
+    solver = _solver(options, FIXED_TIME_LIMIT)
+    solver.solve(built.model)
+    return solver
 
 
 def _stop_when(stop: threading.Event, done: threading.Event, solvers: list) -> None:
