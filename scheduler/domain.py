@@ -122,11 +122,23 @@ class Teacher(Record):
     subjects: list[str] = []
     max_lessons_per_week: int = Field(18, ge=0, le=TEACHER_WEEK_CAP)
     max_lessons_per_day: int = Field(5, ge=0, le=TEACHER_DAY_CAP)
+    # periods taught on a day with lessons, or on every day when allow_empty_days is False (rule
+    # teacher_min_day; FET: teacher(s) min hours daily); None: no minimum
+    min_lessons_per_day: int | None = Field(None, ge=0, le=TEACHER_DAY_CAP)
+    allow_empty_days: bool = True
     # days a week with lessons (rule teacher_max_days); None: no limit; ≥ the school's days: no effect
     max_days_per_week: int | None = Field(None, ge=0, le=7)
+    # free periods (空堂) between two lessons of a day, unavailable periods excepted (rule
+    # teacher_max_gaps; FET: teacher(s) max gaps per week / per day); None: no cap
+    max_gaps_per_week: int | None = Field(None, ge=0, le=TEACHER_WEEK_CAP)
+    max_gaps_per_day: int | None = Field(None, ge=0, le=TEACHER_DAY_CAP)
     unavailable: list[Slot] = []
     outside_staff: bool = False  # 校外专业人员/志愿者: after-school only, no flexible-hours rule
     after_school_days: list[int] | None = None  # days the teacher can take after-school work; None: every day
+
+    def free(self, day: int, period: int, stage: str) -> bool:
+        """Not marked unavailable in ``period`` of ``stage``'s bell schedule (a slot's stage null: every stage)."""
+        return not any(s.day == day and s.period == period and s.stage in (None, stage) for s in self.unavailable)
 
 
 class Slot(Record):
@@ -158,6 +170,17 @@ class SchoolClass(Record):
     pupils: int = Field(40, ge=1, le=80)
     home_room: str | None = None
     sections: list[str] = []  # atomic pupil sets, e.g. ["男", "女"]; empty: the class is one
+    # periods a day of each atom (rule class_lessons_per_day; FET: students (set) max / min hours
+    # daily): at most max; at least min on a day with lessons, or every day when allow_empty_days
+    # is False; None: no bound of the class's own (the stage's caps still hold)
+    min_lessons_per_day: int | None = Field(None, ge=0, le=16)
+    max_lessons_per_day: int | None = Field(None, ge=0, le=16)
+    allow_empty_days: bool = True
+    # no_gaps: each day's lessons of every atom form one block (rule class_no_gaps, 无空堂; FET: students
+    # max gaps 0); starts_first_period: a day with lessons starts in period 1 (rule class_starts_first_period;
+    # FET: students early, max beginnings at second hour 0)
+    no_gaps: bool = False
+    starts_first_period: bool = False
 
     @property
     def stage(self) -> Stage:
@@ -199,6 +222,9 @@ class Lesson(Record):
     # same_time_as: another lesson with the same count whose sessions start at exactly the same
     # times (rule same_time; 走班/平行课, FET: activities same starting time)
     same_time_as: str | None = None
+    # not_with: other lessons none of whose sessions may overlap a session of this one in clock
+    # time (rule not_overlapping; FET: activities not overlapping); listed on either side
+    not_with: list[str] = []
 
     @property
     def periods_per_week(self) -> int:
@@ -657,6 +683,11 @@ class School(Record):
                         f"{where}.same_time_as: lesson '{other.id}' has {other.count} sessions a week, "
                         f"this one {lesson.count}; sessions at the same times need equal counts"
                     )
+            for j, other_id in enumerate(lesson.not_with):
+                if other_id == lesson.id:
+                    errors.append(f"{where}.not_with[{j}]: the lesson itself")
+                elif other_id not in lesson_ids:
+                    errors.append(f"{where}.not_with[{j}]: unknown lesson '{other_id}'")
         for i, meeting in enumerate(self.meetings):
             for j, tid in enumerate(meeting.teachers):
                 if tid not in teachers:

@@ -28,17 +28,23 @@ RULE_NAMES = {
     "meeting": "教研/集体备课时间",
     "teacher_max_week": "教师每周课时上限",
     "teacher_max_day": "教师每天课时上限",
+    "teacher_min_day": "教师每天最少课时",
     "teacher_max_days": "教师每周上课天数上限",
+    "teacher_max_gaps": "教师空堂上限",
     "pinned": "固定安排的课",
     "different_days": "同一课的各次分在不同的日子",
     "allowed_starts": "课的允许开始时间",
     "same_time": "走班/平行课同时上课",
+    "not_overlapping": "不能同时上的课",
     "subject_per_day": "同一学科每天节数上限",
     "double_span": "连堂课不跨午休",
     "daily_activity": "每天校内体育活动时间",
     "earliest_start": "最早上课时间",
     "daily_lessons": "每天课时上限",
     "daily_study_minutes": "每天在校学习时间上限",
+    "class_lessons_per_day": "班级每天课时上下限",
+    "class_no_gaps": "班级无空堂",
+    "class_starts_first_period": "班级每天从第1节开始",
     "latest_end": "低年级放学时间",
     "as_service_days": "课后服务每周5天",
     "as_daily_minutes": "课后服务每天不少于2小时",
@@ -248,6 +254,80 @@ def check_teacher_days(school: School) -> list[Finding]:
                 available=best,
             )
         )
+    return out
+
+
+def _day_bounds_fit(total: int, low: int, most: int, n_days: int, allow_empty: bool) -> bool:
+    """``total`` periods a week split into days of ``low``…``most`` periods each (days without any: ``allow_empty``)."""
+    if allow_empty and total == 0:
+        return True
+    days = range(1, n_days + 1) if allow_empty else [n_days]
+    return any(k * low <= total <= k * most for k in days)
+
+
+def _day_bounds_words(total: int, low: int, most: int, n_days: int, allow_empty: bool) -> str:
+    if low > most:
+        return f"有课的日子每天至少 {low} 节，但每天最多只能排 {most} 节"
+    if allow_empty:
+        return f"有课的日子每天 {low}–{most} 节，凑不成 {total} 节"
+    return f"每天都要有 {low}–{most} 节（共 {n_days} 天），需 {n_days * low}–{n_days * most} 节"
+
+
+def check_teacher_min_day(school: School) -> list[Finding]:
+    """A teacher's weekly periods split into days of at least ``min_lessons_per_day`` and at most the daily cap."""
+    out = []
+    n_days = len(school.days)
+    lessons_of = _teacher_lessons(school)
+    for teacher in school.teachers:
+        low, most = teacher.min_lessons_per_day, teacher.max_lessons_per_day
+        load = sum(lesson.periods_per_week for lesson in lessons_of.get(teacher.id, []))
+        if not low or load > most * n_days or _day_bounds_fit(load, low, most, n_days, teacher.allow_empty_days):
+            continue  # a load over the daily cap is check_teacher_load's finding
+        out.append(
+            Finding(
+                rule="teacher_min_day",
+                message=f"{teacher.name} 任课 {load} 节/周，但"
+                + _day_bounds_words(load, low, most, n_days, teacher.allow_empty_days),
+                records=[teacher.id],
+            )
+        )
+    return out
+
+
+def check_class_day_bounds(school: School) -> list[Finding]:
+    """A class's weekly periods fit its own daily bounds: at most ``max_lessons_per_day`` a day, and days of at
+    least ``min_lessons_per_day`` (or none, with ``allow_empty_days``)."""
+    out = []
+    by_atom = _lessons_by_atom(school)
+    policy = school.resolved_policy
+    n_days = len(school.days)
+    for school_class in school.classes:
+        low, high = school_class.min_lessons_per_day, school_class.max_lessons_per_day
+        if not low and high is None:
+            continue
+        stage = policy.stages[school_class.stage]
+        allowed = _allowed_periods(school, school_class.stage, school_class.grade)
+        day_cap = min(len(allowed), stage.max_lessons_per_day, stage.max_daily_study_minutes // stage.lesson_minutes)
+        most = day_cap if high is None else min(high, day_cap)
+        for atom in school_class.atoms():
+            need = sum(lesson.periods_per_week for lesson in by_atom[atom])
+            if need > day_cap * n_days:
+                continue  # check_class_capacity names it
+            if need > most * n_days:
+                words, available = f"本班每天最多 {most} 节，每周最多 {most * n_days} 节", most * n_days
+            elif low and not _day_bounds_fit(need, low, most, n_days, school_class.allow_empty_days):
+                words, available = _day_bounds_words(need, low, most, n_days, school_class.allow_empty_days), None
+            else:
+                continue
+            out.append(
+                Finding(
+                    rule="class_lessons_per_day",
+                    message=f"{_atom_name(school, atom)} 每周 {need} 节课，但{words}",
+                    records=[school_class.id],
+                    need=need,
+                    available=available,
+                )
+            )
     return out
 
 
@@ -619,7 +699,9 @@ PRECHECKS = [
     check_weekly_hours,
     check_teacher_load,
     check_teacher_days,
+    check_teacher_min_day,
     check_class_capacity,
+    check_class_day_bounds,
     check_subject_spread,
     check_different_days,
     check_room_capacity,
@@ -660,6 +742,10 @@ def _describe_guard(school: School, family: str, key: str) -> str:
         who = head
     if tail in school.subject_by_id:
         who += " " + _subject_name(school, tail)
+    elif family == "not_overlapping" and tail in school.lesson_by_id:
+        other = school.lesson_by_id[tail]
+        groups = "、".join(_atom_name(school, g) for g in other.groups)
+        who += f" 与 {groups} {_subject_name(school, other.subject)}"
     return f"{who}：{rule}"
 
 

@@ -2,9 +2,11 @@
 
 ``explain_infeasible`` names a minimal set of rule instances that cannot hold together. For each
 instance that rests on the school's own data (a teacher's limits and unavailable times, a room's
-capacity and unavailable times, a subject's per-day cap, a 教研 meeting, a pinned slot, a lesson's days apart, the after-school duty cap) this
-module tries the smallest changes of that data, in increasing size, and keeps the first one for
-which the solver finds a timetable. Rules that come from policy (开齐开足, the activity hour,
+capacity and unavailable times, a subject's per-day cap, a 教研 meeting, a pinned slot, a lesson's
+days apart, a class's no-gaps and first-period flags, a class's or teacher's daily lesson bounds,
+lessons kept apart (not_with), the after-school duty cap) this module tries
+the smallest changes of that data, in increasing size, and keeps the first one for which the
+solver finds a timetable. Rules that come from policy (开齐开足, the activity hour,
 start times, study-time limits) are never relaxed: the finding says so and points at staffing.
 """
 
@@ -132,6 +134,28 @@ def _max_days(school: School, data: dict, key: str) -> Iterator[Candidate]:
         yield from _raise_cap("max_days_per_week", "每周上课天数上限", 2, len(school.days))(school, data, key)
 
 
+def _max_gaps(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    """One or two more gaps (空堂), in each of the teacher's gap caps that is set."""
+    teacher = school.teacher_by_id[key]
+    caps = [
+        (field, words, top, getattr(teacher, field))
+        for field, words, top in (
+            ("max_gaps_per_day", "每天空堂上限", TEACHER_DAY_CAP),
+            ("max_gaps_per_week", "每周空堂上限", TEACHER_WEEK_CAP),
+        )
+        if getattr(teacher, field) is not None
+    ]
+    for extra in (1, 2):
+        new = _copy(data)
+        changes = []
+        for field, words, top, now in caps:
+            if now + extra <= top:
+                _teacher(new, key)[field] = now + extra
+                changes.append(f"{words}从 {now} 提高到 {now + extra}")
+        if changes:
+            yield f"把 {teacher.name} {'、'.join(changes)}", new
+
+
 def _unavailable(school: School, data: dict, key: str) -> Iterator[Candidate]:
     teacher = school.teacher_by_id[key]
     days = sorted({slot.day for slot in teacher.unavailable})
@@ -242,6 +266,66 @@ def _same_time(school: School, data: dict, key: str) -> Iterator[Candidate]:
     yield f"让 {name}（{key}）不必与 {lesson['same_time_as']} 同时上课", new
 
 
+def _not_overlapping(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    lesson_id, _, other_id = key.partition("/")
+    lesson = next((x for x in data["lessons"] if x["id"] == lesson_id), None)
+    if lesson is None or other_id not in lesson.get("not_with", []):
+        return
+    new = _copy(data)
+    entry = next(x for x in new["lessons"] if x["id"] == lesson_id)
+    entry["not_with"] = [x for x in entry["not_with"] if x != other_id]
+    name = school.subject_by_id[school.lesson_by_id[lesson_id].subject].name
+    other = school.subject_by_id[school.lesson_by_id[other_id].subject].name
+    yield f"允许 {name}（{lesson_id}）与 {other}（{other_id}）同时上课（取消“不能同时上”）", new
+
+
+def _day_bounds(entry: dict, name: str) -> Iterator[tuple[str, dict]]:
+    """Smallest changes first: the maximum one higher or the minimum one lower, days without lessons, then by two."""
+    low, high = entry.get("min_lessons_per_day"), entry.get("max_lessons_per_day")
+    for step in (1, 2):
+        if high is not None and high + step <= TEACHER_DAY_CAP:
+            yield f"把 {name} 每天最多课时从 {high} 提高到 {high + step}", {"max_lessons_per_day": high + step}
+        if low and low - step >= 0:
+            yield f"把 {name} 每天最少课时从 {low} 降到 {low - step}", {"min_lessons_per_day": low - step}
+        if step == 1 and low and not entry.get("allow_empty_days", True):
+            yield f"允许 {name} 某天没有课（有课的日子仍至少 {low} 节）", {"allow_empty_days": True}
+
+
+def _teacher_min_day(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    teacher = _teacher(data, key)
+    if teacher is None:
+        return
+    bounds = {k: v for k, v in teacher.items() if k in ("min_lessons_per_day", "allow_empty_days")}
+    for words, change in _day_bounds(bounds, teacher["name"]):
+        new = _copy(data)
+        _teacher(new, key).update(change)
+        yield words, new
+
+
+def _class_lessons_per_day(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    entry = next((c for c in data["classes"] if c["id"] == key), None)
+    if entry is None:
+        return
+    for words, change in _day_bounds(entry, entry["name"]):
+        new = _copy(data)
+        next(c for c in new["classes"] if c["id"] == key).update(change)
+        yield words, new
+
+
+def _class_flag(field: str, words: str) -> Callable[[School, dict, str], Iterator[Candidate]]:
+    """The candidate that switches a class's ``field`` off."""
+
+    def candidates(school: School, data: dict, key: str) -> Iterator[Candidate]:
+        entry = next((c for c in data["classes"] if c["id"] == key), None)
+        if entry is None or not entry.get(field):
+            return
+        new = _copy(data)
+        next(c for c in new["classes"] if c["id"] == key)[field] = False
+        yield f"允许 {school.class_by_id[key].name} {words}", new
+
+    return candidates
+
+
 def _duty_cap(school: School, data: dict, key: str) -> Iterator[Candidate]:
     if not data.get("after_school"):
         return
@@ -256,6 +340,8 @@ RELAXERS: dict[str, Callable[[School, dict, str], Iterator[Candidate]]] = {
     "teacher_max_week": _max_week,
     "teacher_max_day": _max_day,
     "teacher_max_days": _max_days,
+    "teacher_min_day": _teacher_min_day,
+    "teacher_max_gaps": _max_gaps,
     "teacher_unavailable": _unavailable,
     "room_capacity": _room,
     "as_room_capacity": _room,
@@ -266,5 +352,9 @@ RELAXERS: dict[str, Callable[[School, dict, str], Iterator[Candidate]]] = {
     "different_days": _different_days,
     "allowed_starts": _allowed_starts,
     "same_time": _same_time,
+    "not_overlapping": _not_overlapping,
+    "class_lessons_per_day": _class_lessons_per_day,
+    "class_no_gaps": _class_flag("no_gaps", "有空堂（取消“无空堂”）"),
+    "class_starts_first_period": _class_flag("starts_first_period", "某天不从第1节开始上课（取消“每天从第1节开始”）"),
     "as_duty_max_week": _duty_cap,
 }

@@ -54,13 +54,22 @@ def school_data() -> dict:
             {"id": "pe", "name": "体育", "category": "pe", "room_type": "gym", "protected": True},
         ],
         "teachers": [
-            {"id": "t1", "name": "李老师", "subjects": ["math"], "unavailable": [{"day": 1, "period": 1}]},
+            {
+                "id": "t1",
+                "name": "李老师",
+                "subjects": ["math"],
+                "min_lessons_per_day": 2,
+                "allow_empty_days": False,
+                "unavailable": [{"day": 1, "period": 1}],
+            },
             {
                 "id": "t2",
                 "name": "张伟",
                 "subjects": ["pe"],
                 "max_lessons_per_week": 20,
                 "max_days_per_week": 4,
+                "max_gaps_per_week": 3,
+                "max_gaps_per_day": 0,
                 "unavailable": [{"day": 2, "period": 1, "stage": "middle"}, {"day": 5, "period": 4}],
             },
             {"id": "t3", "name": "Ms Wang", "outside_staff": True},
@@ -76,9 +85,18 @@ def school_data() -> dict:
             },
         ],
         "classes": [
-            {"id": "c3-1", "name": "三年级1班", "grade": 3, "home_room": "r1", "pupils": 42},
-            {"id": "c3-2", "name": "三年级2班", "grade": 3, "sections": ["男", "女"]},
-            {"id": "c7-1", "name": "七年级1班", "grade": 7},
+            {
+                "id": "c3-1",
+                "name": "三年级1班",
+                "grade": 3,
+                "home_room": "r1",
+                "pupils": 42,
+                "min_lessons_per_day": 3,
+                "max_lessons_per_day": 6,
+                "allow_empty_days": False,
+            },
+            {"id": "c3-2", "name": "三年级2班", "grade": 3, "sections": ["男", "女"], "no_gaps": True},
+            {"id": "c7-1", "name": "七年级1班", "grade": 7, "no_gaps": True, "starts_first_period": True},
         ],
         "assignments": [
             {"class_id": "c3-1", "subject": "math", "teachers": ["t1"], "doubles": 1},
@@ -93,7 +111,15 @@ def school_data() -> dict:
                 "groups": ["c3-2:男"],
                 "pinned": [{"day": 1, "period": 2}],
             },
-            {"id": "math-2", "subject": "math", "teachers": ["t1"], "groups": ["c3-2"], "count": 2, "duration": 1},
+            {
+                "id": "math-2",
+                "subject": "math",
+                "teachers": ["t1"],
+                "groups": ["c3-2"],
+                "count": 2,
+                "duration": 1,
+                "not_with": ["pe-m"],
+            },
             {"id": "m7", "subject": "math", "groups": ["c7-1"], "pinned": [{"day": 3, "period": 1, "stage": "middle"}]},
         ],
         "meetings": [
@@ -332,7 +358,11 @@ def small_schools(draw) -> dict:
             "name": draw(NAME),
             "subjects": draw(st.lists(st.sampled_from(subject_ids), max_size=2, unique=True)),
             "max_lessons_per_week": draw(st.integers(0, 40)),
+            "min_lessons_per_day": draw(st.none() | st.integers(0, 16)),
+            "allow_empty_days": draw(st.booleans()),
             "max_days_per_week": draw(st.none() | st.integers(0, 7)),
+            "max_gaps_per_week": draw(st.none() | st.integers(0, 60)),
+            "max_gaps_per_day": draw(st.none() | st.integers(0, 16)),
             "unavailable": draw(st.lists(slot, max_size=2)),
             "outside_staff": draw(st.booleans()),
         }
@@ -346,6 +376,11 @@ def small_schools(draw) -> dict:
             "grade": draw(st.sampled_from(grades)),
             "home_room": draw(st.none() | st.sampled_from([r["id"] for r in rooms])) if rooms else None,
             "sections": draw(st.lists(st.sampled_from(["男", "女", "A"]), max_size=2, unique=True)),
+            "min_lessons_per_day": draw(st.none() | st.integers(0, 16)),
+            "max_lessons_per_day": draw(st.none() | st.integers(0, 16)),
+            "allow_empty_days": draw(st.booleans()),
+            "no_gaps": draw(st.booleans()),
+            "starts_first_period": draw(st.booleans()),
         }
         for cid in draw(st.lists(ID, min_size=1, max_size=3, unique=True))
     ]
@@ -389,6 +424,8 @@ def small_schools(draw) -> dict:
     if len(lessons) == 2 and draw(st.booleans()):
         lessons[1]["count"] = lessons[0]["count"]
         lessons[1]["same_time_as"] = lessons[0]["id"]
+    if len(lessons) == 2 and draw(st.booleans()):
+        lessons[0]["not_with"] = [lessons[1]["id"]]
     meetings = []
     if teachers and draw(st.booleans()):
         attending = draw(st.lists(st.sampled_from([t["id"] for t in teachers]), min_size=1, unique=True))

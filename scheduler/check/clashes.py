@@ -49,6 +49,30 @@ def check_teacher_clash(ctx: Context) -> Iterator[Violation]:
             )
 
 
+def check_not_overlapping(ctx: Context) -> Iterator[Violation]:
+    """No session of a lesson overlaps (clock time, same day) a session of a lesson in its ``not_with``."""
+    by_lesson: dict[str, list[Session]] = {}
+    for session in ctx.sessions:
+        by_lesson.setdefault(session.lesson.id, []).append(session)
+    for lesson in ctx.school.all_lessons:
+        for other_id in dict.fromkeys(lesson.not_with):
+            other = ctx.school.lesson_by_id[other_id]
+            for mine in by_lesson.get(lesson.id, []):
+                for theirs in by_lesson.get(other_id, []):
+                    if not mine.overlaps(theirs):
+                        continue
+                    where, other_where = ctx.slot_name(mine), ctx.slot_name(theirs)
+                    when = f"都排在 {where}" if where == other_where else f"排在 {where} 与 {other_where}"
+                    yield Violation(
+                        rule="not_overlapping",
+                        message=f"{ctx.lesson_label(lesson)} 与 {ctx.lesson_label(other)} 不能同时上课，却{when}",
+                        class_id=mine.class_ids[0],
+                        lesson_id=lesson.id,
+                        day=mine.day,
+                        period=mine.period,
+                    )
+
+
 def _label(ctx: Context, session: Session, other: Session) -> str:
     """The lesson; with its clock time when the other session follows another bell schedule."""
     label = ctx.lesson_label(session.lesson)

@@ -1,4 +1,5 @@
-"""The shape of a pupil's day (五项管理): start and end times, lunch, activity hour, daily load."""
+"""The shape of a pupil's day (五项管理): start and end times, lunch, activity hour, daily load,
+no gaps (无空堂) and a start in period 1."""
 
 from __future__ import annotations
 
@@ -106,6 +107,47 @@ def check_daily_study_minutes(ctx: Context) -> Iterator[Violation]:
                     )
 
 
+def _covered_periods(ctx: Context, atom: str, day: int) -> set[int]:
+    return {p for s in ctx.atom_day(atom, day) for p in s.periods}
+
+
+def check_class_no_gaps(ctx: Context) -> Iterator[Violation]:
+    """A class with ``no_gaps``: no free period between two periods covering one of its atoms on a day (无空堂)."""
+    for school_class in ctx.school.classes:
+        if not school_class.no_gaps:
+            continue
+        for atom in school_class.atoms():
+            for day in ctx.day_numbers:
+                covered = _covered_periods(ctx, atom, day)
+                for period in range(min(covered, default=0), max(covered, default=0)):
+                    if period not in covered:
+                        yield Violation(
+                            rule="class_no_gaps",
+                            message=f"{ctx.atom_name(atom)} {ctx.day_name(day)} 第{period}节 空堂（前后都有课）",
+                            class_id=school_class.id,
+                            day=day,
+                            period=period,
+                        )
+
+
+def check_class_starts_first_period(ctx: Context) -> Iterator[Violation]:
+    """A class with ``starts_first_period``: on a day an atom of it has a lesson, period 1 covers that atom."""
+    for school_class in ctx.school.classes:
+        if not school_class.starts_first_period:
+            continue
+        for atom in school_class.atoms():
+            for day in ctx.day_numbers:
+                covered = _covered_periods(ctx, atom, day)
+                if covered and 1 not in covered:
+                    yield Violation(
+                        rule="class_starts_first_period",
+                        message=f"{ctx.atom_name(atom)} {ctx.day_name(day)} 第1节 没有课，但当天后面有课",
+                        class_id=school_class.id,
+                        day=day,
+                        period=1,
+                    )
+
+
 def check_latest_end(ctx: Context) -> Iterator[Violation]:
     """When the policy sets a latest lesson end for a grade, no session of its classes ends after it."""
     latest = ctx.policy.latest_lesson_end
@@ -123,4 +165,28 @@ def check_latest_end(ctx: Context) -> Iterator[Violation]:
                     lesson_id=session.lesson.id,
                     day=session.day,
                     period=session.last_period,
+                )
+
+
+def check_class_lessons_per_day(ctx: Context) -> Iterator[Violation]:
+    """A class's own daily bounds, per atom: periods ≤ ``max_lessons_per_day``; ≥ ``min_lessons_per_day`` on a
+    day with lessons (every day without ``allow_empty_days``)."""
+    for school_class in ctx.school.classes:
+        low, high = school_class.min_lessons_per_day, school_class.max_lessons_per_day
+        if not low and high is None:
+            continue
+        for atom in school_class.atoms():
+            for day in ctx.day_numbers:
+                taught = sum(s.lesson.duration for s in ctx.atom_day(atom, day))
+                if high is not None and taught > high:
+                    bound = f"超过本班每天最多 {high} 节"
+                elif low and taught < low and (taught or not school_class.allow_empty_days):
+                    bound = f"少于本班每天至少 {low} 节"
+                else:
+                    continue
+                yield Violation(
+                    rule="class_lessons_per_day",
+                    message=f"{ctx.atom_name(atom)} {ctx.day_name(day)} 有 {taught} 节课，{bound}",
+                    class_id=school_class.id,
+                    day=day,
                 )

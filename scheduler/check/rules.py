@@ -32,6 +32,7 @@ from scheduler.check.afterschool import (
 )
 from scheduler.check.clashes import (
     check_class_clash,
+    check_not_overlapping,
     check_room_capacity,
     check_room_missing,
     check_room_type,
@@ -41,6 +42,9 @@ from scheduler.check.clashes import (
 from scheduler.check.context import Context
 from scheduler.check.curriculum import check_subject_per_day, check_weekly_hours
 from scheduler.check.day_shape import (
+    check_class_lessons_per_day,
+    check_class_no_gaps,
+    check_class_starts_first_period,
     check_daily_activity,
     check_daily_lessons,
     check_daily_study_minutes,
@@ -62,7 +66,9 @@ from scheduler.check.teachers import (
     check_meeting,
     check_teacher_max_day,
     check_teacher_max_days,
+    check_teacher_max_gaps,
     check_teacher_max_week,
+    check_teacher_min_day,
     check_teacher_unavailable,
 )
 from scheduler.domain import School
@@ -85,17 +91,23 @@ RULES: list[Rule] = [
     check_meeting,
     check_teacher_max_week,
     check_teacher_max_day,
+    check_teacher_min_day,
     check_teacher_max_days,
+    check_teacher_max_gaps,
     check_pinned,
     check_different_days,
     check_allowed_starts,
     check_same_time,
+    check_not_overlapping,
     check_subject_per_day,
     check_double_span,
     check_daily_activity,
     check_earliest_start,
     check_daily_lessons,
     check_daily_study_minutes,
+    check_class_lessons_per_day,
+    check_class_no_gaps,
+    check_class_starts_first_period,
     check_latest_end,
     check_as_service_days,
     check_as_daily_minutes,

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 
 from scheduler.check.context import Context
+from scheduler.check.teachers import teacher_day_periods
 from scheduler.check.timeline import Session
 
 
@@ -17,10 +18,7 @@ def teacher_gaps(ctx: Context) -> int:
     """Per teacher, day, bell schedule and half day: runs of consecutive covered periods − 1 (空堂)."""
     total = 0
     for sessions in ctx.by_teacher.values():
-        covered: dict[tuple[int, str], set[int]] = defaultdict(set)
-        for session in sessions:
-            covered[session.day, session.stage].update(session.periods)
-        for (_, stage), periods in covered.items():
+        for (_, stage), periods in teacher_day_periods(sessions).items():
             schedule = ctx.school.schedule_by_stage[stage]
             for afternoon in (False, True):
                 half = {p for p in periods if schedule.is_afternoon(p) == afternoon}

@@ -1,12 +1,13 @@
-"""Teachers' time: unavailable periods, meetings (教研/集体备课), weekly and daily load."""
+"""Teachers' time: unavailable periods, meetings (教研/集体备课), weekly and daily load, gaps (空堂)."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from scheduler.check.context import Context
 from scheduler.check.report import Violation
+from scheduler.check.timeline import Session
 from scheduler.domain import minutes
 
 
@@ -85,6 +86,26 @@ def check_teacher_max_day(ctx: Context) -> Iterator[Violation]:
                 )
 
 
+def check_teacher_min_day(ctx: Context) -> Iterator[Violation]:
+    """Periods taught ≥ ``min_lessons_per_day`` on a day the teacher teaches (every day without ``allow_empty_days``)."""
+    for teacher in ctx.school.teachers:
+        low = teacher.min_lessons_per_day
+        if not low:
+            continue
+        per_day = Counter()
+        for session in ctx.by_teacher.get(teacher.id, []):
+            per_day[session.day] += session.lesson.duration
+        for day in ctx.day_numbers:
+            taught = per_day[day]
+            if taught < low and (taught or not teacher.allow_empty_days):
+                yield Violation(
+                    rule="teacher_min_day",
+                    message=f"{teacher.name} {ctx.day_name(day)} 上 {taught} 节，少于每天至少 {low} 节",
+                    teacher_id=teacher.id,
+                    day=day,
+                )
+
+
 def check_teacher_max_days(ctx: Context) -> Iterator[Violation]:
     """Days on which a teacher has a session ≤ ``max_days_per_week`` (when set)."""
     for teacher_id, sessions in ctx.by_teacher.items():
@@ -96,5 +117,43 @@ def check_teacher_max_days(ctx: Context) -> Iterator[Violation]:
             yield Violation(
                 rule="teacher_max_days",
                 message=f"{teacher.name} 一周在 {len(days)} 天有课（{names}），上限 {limit} 天",
+                teacher_id=teacher_id,
+            )
+
+
+def teacher_day_periods(sessions: list[Session]) -> dict[tuple[int, str], set[int]]:
+    """Periods covered by a teacher's sessions, per (day, stage of the bell schedule)."""
+    covered: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for session in sessions:
+        covered[session.day, session.stage].update(session.periods)
+    return covered
+
+
+def check_teacher_max_gaps(ctx: Context) -> Iterator[Violation]:
+    """Gaps (空堂: periods of a bell schedule between two the teacher teaches that day, neither
+    taught nor unavailable), summed over the teacher's schedules: ≤ ``max_gaps_per_day`` each day,
+    ≤ ``max_gaps_per_week`` in the week (when set)."""
+    for teacher_id, sessions in ctx.by_teacher.items():
+        teacher = ctx.school.teacher_by_id[teacher_id]
+        per_day, per_week = teacher.max_gaps_per_day, teacher.max_gaps_per_week
+        if per_day is None and per_week is None:
+            continue
+        gaps: Counter[int] = Counter()
+        for (day, stage), periods in teacher_day_periods(sessions).items():
+            inside = range(min(periods) + 1, max(periods))
+            gaps[day] += sum(p not in periods and teacher.free(day, p, stage) for p in inside)
+        for day, count in sorted(gaps.items()):
+            if per_day is not None and count > per_day:
+                yield Violation(
+                    rule="teacher_max_gaps",
+                    message=f"{teacher.name} {ctx.day_name(day)} 有 {count} 节空堂，每天最多 {per_day} 节",
+                    teacher_id=teacher_id,
+                    day=day,
+                )
+        total = sum(gaps.values())
+        if per_week is not None and total > per_week:
+            yield Violation(
+                rule="teacher_max_gaps",
+                message=f"{teacher.name} 一周共有 {total} 节空堂，上限 {per_week} 节",
                 teacher_id=teacher_id,
             )

@@ -9,10 +9,13 @@ What the file holds:
   (``Activity_Group_Id`` 0 for a lesson with one session, FET's convention);
 - ConstraintBasicCompulsoryTime / Space;
 - teacher not-available times (their ``unavailable`` slots, plus every period a meeting of theirs
-  overlaps in clock time), teacher max hours daily, teacher max days per week (``max_days_per_week``);
+  overlaps in clock time), teacher max hours daily, teacher max days per week (``max_days_per_week``),
+  teacher max gaps per week / per day (``max_gaps_per_week`` / ``max_gaps_per_day``);
 - students-set not-available periods for each class: periods that start before the stage's
   earliest start or end after the grade's latest lesson end; students-set max hours daily from
-  the stage's lessons-per-day and study-minutes caps;
+  the stage's lessons-per-day and study-minutes caps; students-set max gaps per week 0 for a class
+  with ``no_gaps``, students-set early max beginnings at second hour 0 for one with
+  ``starts_first_period``;
 - for a subject capped at 1 period a day, ConstraintMinDaysBetweenActivities (min days 1,
   consecutive if same day) over the activities of that subject each pupil set has; for a lesson
   with ``different_days``, one over its activities with min days ``min_days_apart``;
@@ -24,7 +27,12 @@ What the file holds:
   straddle a lunch block (FET has no lunch between hours);
 - pinned lessons as permanently locked preferred starting times; lessons with ``allowed_starts``
   get those starts as ConstraintActivityPreferredStartingTimes;
-- lessons with ``same_time_as``: ConstraintActivitiesSameStartingTime pairing their sessions.
+- lessons with ``same_time_as``: ConstraintActivitiesSameStartingTime pairing their sessions;
+  lessons with ``not_with``: ConstraintActivitiesNotOverlapping over all activities of each pair;
+- teacher min hours daily (``min_lessons_per_day``; FET allows no teacher min hours daily without
+  empty days, so ``allow_empty_days`` false is min days per week = every day); students-set min hours
+  daily for a class with ``min_lessons_per_day``; a class's ``max_lessons_per_day`` joins the
+  stage caps in its one students-set max hours daily (the tighter).
 
 Not expressible, listed in the ExportReport: the daily physical-activity minutes rule, subject
 caps of 2 or more a day, teacher weekly caps (a FET load is fixed by its activities), clock-time
@@ -202,7 +210,7 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
             _sub(item, "Hour", hour_names[hour - 1])
 
     # Teachers: unavailable slots and meetings (any stage's period the meeting overlaps).
-    n_unavailable = n_max_days = 0
+    n_unavailable = n_max_days = n_max_gaps = 0
     for t in school.teachers:
         slots = {(s.day, s.period) for s in t.unavailable if s.period <= n_hours}
         for meeting in school.meetings:
@@ -230,10 +238,47 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
                 [("Teacher_Name", teacher_name[t.id]), ("Max_Days_Per_Week", days)],
             )
             _finish(element)
+        if t.min_lessons_per_day:
+            # FET refuses a teacher's min hours daily without empty days: every day is min days per week instead
+            element = _constraint(
+                time_list,
+                "ConstraintTeacherMinHoursDaily",
+                [
+                    ("Teacher_Name", teacher_name[t.id]),
+                    ("Minimum_Hours_Daily", t.min_lessons_per_day),
+                    ("Allow_Empty_Days", "true"),
+                ],
+            )
+            _finish(element)
+            if not t.allow_empty_days:
+                element = _constraint(
+                    time_list,
+                    "ConstraintTeacherMinDaysPerWeek",
+                    [("Teacher_Name", teacher_name[t.id]), ("Minimum_Days_Per_Week", len(school.days))],
+                )
+                _finish(element)
+        n_max_gaps += t.max_gaps_per_week is not None or t.max_gaps_per_day is not None
+        for tag, gaps in (
+            ("ConstraintTeacherMaxGapsPerWeek", t.max_gaps_per_week),
+            ("ConstraintTeacherMaxGapsPerDay", t.max_gaps_per_day),
+        ):
+            if gaps is not None:
+                element = _constraint(time_list, tag, [("Teacher_Name", teacher_name[t.id]), ("Max_Gaps", gaps)])
+                _finish(element)
     expressed.append(f"ConstraintTeacherNotAvailableTimes for {n_unavailable} teachers (unavailable slots + meetings)")
     expressed.append("ConstraintTeacherMaxHoursDaily (teacher.max_lessons_per_day)")
+    n_min_day = sum(bool(t.min_lessons_per_day) for t in school.teachers)
+    if n_min_day:
+        expressed.append(
+            f"ConstraintTeacherMinHoursDaily for {n_min_day} teachers (teacher.min_lessons_per_day; without "
+            "allow_empty_days also ConstraintTeacherMinDaysPerWeek of every day)"
+        )
     if n_max_days:
         expressed.append(f"ConstraintTeacherMaxDaysPerWeek for {n_max_days} teachers (teacher.max_days_per_week)")
+    if n_max_gaps:
+        expressed.append(
+            f"ConstraintTeacherMaxGapsPerWeek / PerDay for {n_max_gaps} teachers (teacher.max_gaps_per_week / per_day)"
+        )
 
     # Classes: periods outside the allowed day, and the daily load caps.
     for c in school.classes:
@@ -254,6 +299,8 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
             )
             _finish(element)
         cap = min(stage_policy.max_lessons_per_day, _periods_within(schedule, stage_policy.max_daily_study_minutes))
+        if c.max_lessons_per_day is not None:
+            cap = min(cap, c.max_lessons_per_day)  # one constraint: the tighter of the stage's and the class's cap
         if cap < len(schedule.periods) - len(closed):
             element = _constraint(
                 time_list,
@@ -261,8 +308,47 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
                 [("Maximum_Hours_Daily", cap), ("Students", set_name[c.id])],
             )
             _finish(element)
+        if c.min_lessons_per_day:
+            element = _constraint(
+                time_list,
+                "ConstraintStudentsSetMinHoursDaily",
+                [
+                    ("Minimum_Hours_Daily", c.min_lessons_per_day),
+                    ("Students", set_name[c.id]),
+                    ("Allow_Empty_Days", str(c.allow_empty_days).lower()),
+                ],
+            )
+            _finish(element)
+        if c.no_gaps:
+            element = _constraint(
+                time_list, "ConstraintStudentsSetMaxGapsPerWeek", [("Max_Gaps", 0), ("Students", set_name[c.id])]
+            )
+            _finish(element)
+        if c.starts_first_period:
+            element = _constraint(
+                time_list,
+                "ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour",
+                [("Max_Beginnings_At_Second_Hour", 0), ("Students", set_name[c.id])],
+            )
+            _finish(element)
     expressed.append("ConstraintStudentsSetNotAvailableTimes: periods before the earliest start / after the latest end")
-    expressed.append("ConstraintStudentsSetMaxHoursDaily: lessons-per-day and study-minutes caps (as periods)")
+    expressed.append(
+        "ConstraintStudentsSetMaxHoursDaily: lessons-per-day and study-minutes caps (as periods), "
+        "class.max_lessons_per_day (the tighter)"
+    )
+    n_min_classes = sum(bool(c.min_lessons_per_day) for c in school.classes)
+    if n_min_classes:
+        expressed.append(
+            f"ConstraintStudentsSetMinHoursDaily for {n_min_classes} classes (class.min_lessons_per_day, allow_empty_days)"
+        )
+    n_no_gaps = sum(c.no_gaps for c in school.classes)
+    if n_no_gaps:
+        expressed.append(f"ConstraintStudentsSetMaxGapsPerWeek (0) for {n_no_gaps} classes (class.no_gaps)")
+    n_early = sum(c.starts_first_period for c in school.classes)
+    if n_early:
+        expressed.append(
+            f"ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour (0) for {n_early} classes (class.starts_first_period)"
+        )
 
     # Subject capped at 1 a day: the sessions a pupil set has of it fall on different days.
     atoms_lessons: dict[str, list] = defaultdict(list)
@@ -346,6 +432,17 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
             f"ConstraintActivitiesSameStartingTime ×{n_same}: lessons with same_time_as, session by session"
         )
 
+    # Lessons that never overlap (not_with): all activities of the two lessons, once per pair.
+    pairs = sorted({tuple(sorted((lesson.id, other))) for lesson in school.all_lessons for other in lesson.not_with})
+    for pair in pairs:
+        ids = [aid for lesson_id in pair for aid in activity_ids[lesson_id]]
+        element = _constraint(time_list, "ConstraintActivitiesNotOverlapping", [("Number_of_Activities", len(ids))])
+        for aid in ids:
+            _sub(element, "Activity_Id", aid)
+        _finish(element)
+    if pairs:
+        expressed.append(f"ConstraintActivitiesNotOverlapping ×{len(pairs)}: lessons with not_with, pair by pair")
+
     # Pinned sessions: permanently locked starting times.
     n_pinned = 0
     for lesson in school.all_lessons:
@@ -417,6 +514,17 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
         not_expressed.append(
             "stages have different bell schedules: FET has one hour grid, so clock-time overlaps between "
             "primary and middle-school sessions (shared teachers, rooms) are compared by hour index"
+        )
+    gaps_across_stages = [
+        t.name
+        for t in school.teachers
+        if (t.max_gaps_per_week is not None or t.max_gaps_per_day is not None)
+        and len({school.stage_of(lesson) for lesson in school.all_lessons if t.id in lesson.teachers}) > 1
+    ]
+    if gaps_across_stages:
+        not_expressed.append(
+            f"teacher_max_gaps of teachers in several stages ({'、'.join(gaps_across_stages)}): counted here per "
+            "stage's bell schedule, by FET on its one hour grid"
         )
     if any(b.kind != "lunch" for s in school.bell_schedules for b in s.blocks):
         not_expressed.append("non-lunch daily blocks (大课间, 眼保健操…) are not in FET's hour grid")

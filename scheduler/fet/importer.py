@@ -15,7 +15,12 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
 - ``Teachers_List`` → teachers; subjects = qualified ∪ taught (FET does not enforce qualification).
   Teacher constraints at 100 %: not available times → ``unavailable``; max hours daily →
   ``max_lessons_per_day``; max days per week (ConstraintTeacherMaxDaysPerWeek, or
-  ConstraintTeachersMaxDaysPerWeek for every teacher) → ``max_days_per_week``, the smallest given.
+  ConstraintTeachersMaxDaysPerWeek for every teacher) → ``max_days_per_week``, the smallest given;
+  max gaps per week / per day (ConstraintTeacher(s)MaxGapsPerWeek / PerDay) → ``max_gaps_per_week``
+  / ``max_gaps_per_day``, the smallest given (below 100 %: only the soft goal teacher_gaps). FET
+  counts neither breaks nor not-available hours as gaps: a capped teacher's break slots on only
+  some days become unavailable slots, so they are no gaps here either. FET counts gaps on one grid
+  of hours, the School per stage bell schedule: reported for capped teachers in several stages.
 - ``Students_List``: year → grade (number parsed from the name — "3", "三年级", "初二"; if a
   year has none, every year goes into one stage: its number if 1–6, else 6), group → class,
   subgroup → class section. A year whose subgroups are shared between its groups (FET's "divide
@@ -39,6 +44,24 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   become separate lessons.
 - Activities same starting time (100 %) → ``Lesson.same_time_as`` when the constraints over a set
   of lessons pair all their sessions one to one; otherwise reported as not represented.
+- Activities not overlapping (100 %) → ``Lesson.not_with`` between the lessons whose every session
+  it lists (the larger lesson id lists the smaller); on only some sessions of a lesson: not represented.
+- Teacher(s) min hours daily (100 %) → ``Teacher.min_lessons_per_day`` / ``allow_empty_days``;
+  teacher(s) min days per week of every day → ``allow_empty_days`` false (FET's own way: it refuses
+  a teacher's min hours daily without empty days), fewer days: not represented.
+  Students (set) max / min hours daily (100 %) → ``SchoolClass.max_lessons_per_day`` /
+  ``min_lessons_per_day`` / ``allow_empty_days`` of the whole classes meant (as for the class flags
+  below; a subgroup alone is not represented). Several bounds: the tightest (a minimum without empty
+  days and one with them: the larger, without). Placeholder lessons count here: bounds shift by a
+  class's placeholder periods when those are alike on every day (a minimum with empty days allowed
+  only when there are none), else the maximum is raised by the most of a day and a minimum left
+  out (approximated, reported).
+- Students (set) max gaps per week / per day and students (set) early max beginnings at second hour
+  (100 %) with a limit of 0 → ``SchoolClass.no_gaps`` / ``starts_first_period`` of the classes meant
+  (all students: every class; a year: its classes; a group: its class; subgroups only when they are
+  all of their class's sections); a limit above 0, or part of a class, is not represented. The
+  placeholder lessons above count as lessons for these rules, whereas FET skips not-available and
+  break slots: a placeholder before or after a class's lessons of the day extends its block (reported).
 - Policy overrides make the imported school self-consistent: ``weekly_lessons.<grade>`` is what
   the file gives (a subject whose periods differ between pupil sets of one grade is left out
   of the plan and reported; each lesson's count still fixes it), the daily activity rule is off
@@ -201,6 +224,11 @@ class _Reader:
         self.min_days: list[tuple[list[int], int, float]] = []
         # ConstraintActivitiesSameStartingTime at 100 %: activity ids, decided in build()
         self.same_start: list[list[int]] = []
+        # ConstraintActivitiesNotOverlapping at 100 %: activity ids, decided in build()
+        self.not_overlapping: list[list[int]] = []
+        # Students (set) max / min hours daily at 100 %: (type, "max"/"min", class ids, hours, allow empty
+        # days), decided in build() once placeholder lessons exist
+        self.class_bounds: list[tuple[str, str, list[str], int, bool]] = []
 
     # ---- helpers ------------------------------------------------------------------------
     def fail(self, problem: str) -> None:
@@ -283,6 +311,8 @@ class _Reader:
                 "unavailable": set(),
                 "max_day": None,
                 "max_days": None,
+                "max_gaps_week": None,
+                "max_gaps_day": None,
             }
 
     def read_rooms(self) -> None:
@@ -648,6 +678,170 @@ class _Reader:
             teacher["max_days"] = min(limit, teacher["max_days"] if teacher["max_days"] is not None else limit)
         return "mapped", "max_days_per_week of every teacher"
 
+    def _c_ConstraintTeacherMaxGapsPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        teacher = self._teacher(element, "Teacher_Name", where)
+        if teacher:
+            limit = min(TEACHER_WEEK_CAP, _int(element, "Max_Gaps", TEACHER_WEEK_CAP))
+            _keep_smallest(teacher, "max_gaps_week", limit)
+        return "mapped", "teacher.max_gaps_per_week"
+
+    def _c_ConstraintTeachersMaxGapsPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        limit = min(TEACHER_WEEK_CAP, _int(element, "Max_Gaps", TEACHER_WEEK_CAP))
+        for teacher in self.teachers.values():
+            _keep_smallest(teacher, "max_gaps_week", limit)
+        return "mapped", "max_gaps_per_week of every teacher"
+
+    def _c_ConstraintTeacherMaxGapsPerDay(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        teacher = self._teacher(element, "Teacher_Name", where)
+        if teacher:
+            limit = min(TEACHER_DAY_CAP, _int(element, "Max_Gaps", TEACHER_DAY_CAP))
+            _keep_smallest(teacher, "max_gaps_day", limit)
+        return "mapped", "teacher.max_gaps_per_day"
+
+    def _c_ConstraintTeachersMaxGapsPerDay(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        limit = min(TEACHER_DAY_CAP, _int(element, "Max_Gaps", TEACHER_DAY_CAP))
+        for teacher in self.teachers.values():
+            _keep_smallest(teacher, "max_gaps_day", limit)
+        return "mapped", "max_gaps_per_day of every teacher"
+
+    def _c_ConstraintTeacherMinHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        teacher = self._teacher(element, "Teacher_Name", where)
+        return self._teacher_min([teacher] if teacher else [], element)
+
+    def _c_ConstraintTeachersMinHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._teacher_min(list(self.teachers.values()), element)
+
+    def _teacher_min(self, teachers: list[dict], element: ET.Element) -> tuple[Outcome, str]:
+        """Teacher(s) min hours daily → ``min_lessons_per_day`` / ``allow_empty_days``, combined with earlier ones.
+
+        Allow_Empty_Days missing (older files): true, FET's reading of them for teachers.
+        """
+        low = _int(element, "Minimum_Hours_Daily", 0)
+        if low > TEACHER_DAY_CAP:
+            return "not_represented", f"more than {TEACHER_DAY_CAP} hours a day: beyond a teacher's daily cap"
+        allow_empty = _text(element, "Allow_Empty_Days").lower() != "false"
+        for teacher in teachers:
+            teacher["min_day"] = _tighter_min(teacher.get("min_day"), low, allow_empty)
+        return "mapped", "teacher.min_lessons_per_day / allow_empty_days (rule teacher_min_day)"
+
+    def _c_ConstraintTeacherMinDaysPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        teacher = self._teacher(element, "Teacher_Name", where)
+        return self._teacher_every_day([teacher] if teacher else [], element)
+
+    def _c_ConstraintTeachersMinDaysPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._teacher_every_day(list(self.teachers.values()), element)
+
+    def _teacher_every_day(self, teachers: list[dict], element: ET.Element) -> tuple[Outcome, str]:
+        """Teacher(s) min days per week of every day → lessons every day: ``allow_empty_days`` false (with a
+        minimum of at least 1). FET's way of a teacher's min hours daily without empty days."""
+        days = _int(element, "Minimum_Days_Per_Week", 0)
+        if 0 < days < len(self.day_names):
+            return "not_represented", "fewer than every day: the School can only ask for lessons on every day"
+        for teacher in teachers if days else []:
+            teacher["min_day"] = _tighter_min(teacher.get("min_day"), 1, False)
+        return "mapped", "every day: teacher.allow_empty_days false (rule teacher_min_day)"
+
+    def _c_ConstraintStudentsSetMaxHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str] | None:
+        return self._class_bound(element, "max", _name(element, "Students"), where)
+
+    def _c_ConstraintStudentsMaxHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str] | None:
+        return self._class_bound(element, "max", None, where)
+
+    def _c_ConstraintStudentsSetMinHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str] | None:
+        return self._class_bound(element, "min", _name(element, "Students"), where)
+
+    def _c_ConstraintStudentsMinHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str] | None:
+        return self._class_bound(element, "min", None, where)
+
+    def _class_bound(
+        self, element: ET.Element, bound: str, students: str | None, where: str
+    ) -> tuple[Outcome, str] | None:
+        """Students (set) max / min hours daily → a daily bound of the whole classes meant, decided in build().
+
+        ``students`` None: every class; a year or a group is whole classes; subgroups only when they are
+        all of their class's sections (FET applies the bound to each subgroup, the School to each atom).
+        Allow_Empty_Days missing (older files): false, FET's reading of them for students.
+        """
+        if students is not None and students not in self.refs:
+            self.fail(f"{where}.Students: unknown students set '{students}'")
+            return "mapped", ""
+        by_id = {c["id"]: c for c in self.classes}
+        named: dict[str, set[str]] = defaultdict(set)
+        for ref in list(by_id) if students is None else self.refs[students]:
+            class_id, _, section = ref.partition(":")
+            named[class_id].add(section or "*")
+        if any("*" not in sections and sections < set(by_id[cid]["sections"]) for cid, sections in named.items()):
+            return "not_represented", "only some sections of a class: the School bounds whole classes (each section)"
+        if bound == "max":
+            limit, allow_empty = _int(element, "Maximum_Hours_Daily", len(self.hour_names)), True
+        else:
+            limit = _int(element, "Minimum_Hours_Daily", 0)
+            allow_empty = _text(element, "Allow_Empty_Days").lower() == "true"
+        self.class_bounds.append((element.tag, bound, list(named), limit, allow_empty))
+        return None
+
+    def _class_day_bounds(self, lessons: list[dict], n_periods: int) -> None:
+        """The students (set) max / min hours daily kept in ``class_bounds`` → the classes' daily bounds.
+
+        Several bounds on a class: the tightest. Placeholder lessons (not-available and break slots)
+        count as lessons here, FET does not count those slots: when every atom of a class has the
+        same number b of them on every day, the bounds are shifted by b and stay exact; otherwise
+        the maximum is raised by the most placeholder periods of a day (never tighter than FET), a
+        minimum is left out, and the constraint is approximated (reported).
+        """
+        n_days = len(self.day_names)
+        by_id = {c["id"]: c for c in self.classes}
+        atoms_of = {cid: [f"{cid}:{s}" for s in c["sections"]] or [cid] for cid, c in by_id.items()}
+        blocked: dict[str, Counter[int]] = defaultdict(Counter)
+        for lesson in lessons:
+            if lesson["subject"] == BLOCKED_SUBJECT:
+                for atom in (a for g in lesson["groups"] for a in atoms_of.get(g, [g])):
+                    blocked[atom].update(s["day"] for s in lesson["pinned"])
+        highs: dict[str, int] = {}
+        lows: dict[str, tuple[int, bool] | None] = {}
+        for _, bound, class_ids, limit, allow_empty in self.class_bounds:
+            for cid in class_ids:
+                if bound == "max":
+                    highs[cid] = min(limit, highs.get(cid, limit))
+                else:
+                    lows[cid] = _tighter_min(lows.get(cid), limit, allow_empty)
+        inexact: set[tuple[str, str]] = set()  # (class id, "max"/"min")
+        for cid, school_class in by_id.items():
+            counts = {blocked[a][d] for a in atoms_of[cid] for d in range(1, n_days + 1)}
+            shift = next(iter(counts)) if len(counts) == 1 else None
+            if cid in highs:
+                high = highs[cid] + (max(counts) if shift is None else shift)
+                if high < n_periods:  # else it never binds
+                    if shift is None or high > 16:
+                        inexact.add((cid, "max"))
+                    if high <= 16:
+                        school_class["max_lessons_per_day"] = high
+            if lows.get(cid):
+                low, allow_empty = lows[cid]
+                if (shift == 0 or (shift is not None and not allow_empty)) and low + shift <= 16:
+                    school_class["min_lessons_per_day"] = low + shift
+                    school_class["allow_empty_days"] = allow_empty
+                else:
+                    inexact.add((cid, "min"))
+        for fet_type, bound, class_ids, _, _ in self.class_bounds:
+            if any((cid, bound) in inexact for cid in class_ids):
+                note = (
+                    "placeholder lessons (not-available / break slots) count here, not in FET: for some classes "
+                    "the maximum is raised by the most of a day, or the minimum left out"
+                )
+                self.outcomes.add(fet_type, "approximated", 100.0, note)
+            else:
+                field_name = "max_lessons_per_day" if bound == "max" else "min_lessons_per_day / allow_empty_days"
+                self.outcomes.add(fet_type, "mapped", 100.0, f"class.{field_name} (rule class_lessons_per_day)")
+        if inexact:
+            names = [by_id[cid]["name"] for cid in sorted({cid for cid, _ in inexact})]
+            self.lossy.append(
+                f"{len(names)} classes with students max/min hours daily also have not-available or break slots "
+                f"({', '.join(names[:3])}{'…' if len(names) > 3 else ''}) not alike on every day, or a minimum with "
+                "empty days allowed: their placeholder lessons count as lessons here, so the maximum was raised by "
+                "the most such periods of a day and a minimum left out"
+            )
+
     def _c_ConstraintStudentsSetNotAvailableTimes(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         students = _name(element, "Students")
         if students not in self.refs:
@@ -730,12 +924,99 @@ class _Reader:
             [int(x.text) for x in element.findall("Activity_Id") if (x.text or "").strip().isdigit()]
         )
 
+    def _c_ConstraintActivitiesNotOverlapping(self, element: ET.Element, where: str) -> None:
+        self.not_overlapping.append(
+            [int(x.text) for x in element.findall("Activity_Id") if (x.text or "").strip().isdigit()]
+        )
+
+    def _not_overlapping_lessons(self, lessons: list[dict], members: dict[str, set[int]]) -> None:
+        """FET's activities not overlapping (100 %) → ``not_with`` between the whole lessons it covers.
+
+        Exact when the constraint's activities are all the sessions of each lesson they belong to:
+        no session of one of those lessons may then overlap a session of another (sessions of one
+        lesson never overlap anyway: they share its groups). The larger lesson id lists the smaller.
+        A constraint on only some sessions of a lesson is not represented, and reported.
+        """
+        fet_type = "ConstraintActivitiesNotOverlapping"
+        lesson_of = {aid: lid for lid, ids in members.items() for aid in ids}
+        by_id = {lesson["id"]: lesson for lesson in lessons}
+        for ids in self.not_overlapping:
+            imported = {a for a in ids if a in lesson_of}
+            if len(imported) < len(ids):
+                self.lossy.append(
+                    f"{fet_type} over activities {', '.join(map(str, ids))}: some are not imported; "
+                    "kept for the imported ones"
+                )
+            covered = sorted({lesson_of[a] for a in imported})
+            if len(covered) < 2:
+                self.outcomes.add(fet_type, "mapped", 100.0, "activities of fewer than two lessons: nothing to do")
+            elif not all(members[lid] <= imported for lid in covered):
+                note = "covers only some sessions of a lesson: the School keeps whole lessons apart"
+                self.outcomes.add(fet_type, "not_represented", 100.0, note)
+            else:
+                for i, first in enumerate(covered):
+                    for second in covered[i + 1 :]:
+                        listed = by_id[second].setdefault("not_with", [])
+                        if first not in listed:
+                            listed.append(first)
+                note = "lesson.not_with (rule not_overlapping): whole lessons kept apart"
+                self.outcomes.add(fet_type, "mapped", 100.0, note)
+
     def _c_ConstraintActivityPreferredRoom(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         activity = self._activity(element, where)
         room = self._room(_name(element, "Room"), f"{where}.Room")
         if activity is not None and room is not None:
             activity.room = room["id"]
         return "mapped", "lesson.room"
+
+    def _c_ConstraintStudentsMaxGapsPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._class_flag(element, "Max_Gaps", "no_gaps", None, where)
+
+    def _c_ConstraintStudentsMaxGapsPerDay(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._class_flag(element, "Max_Gaps", "no_gaps", None, where)
+
+    def _c_ConstraintStudentsSetMaxGapsPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._class_flag(element, "Max_Gaps", "no_gaps", _name(element, "Students"), where)
+
+    def _c_ConstraintStudentsSetMaxGapsPerDay(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._class_flag(element, "Max_Gaps", "no_gaps", _name(element, "Students"), where)
+
+    def _c_ConstraintStudentsEarlyMaxBeginningsAtSecondHour(
+        self, element: ET.Element, where: str
+    ) -> tuple[Outcome, str]:
+        return self._class_flag(element, "Max_Beginnings_At_Second_Hour", "starts_first_period", None, where)
+
+    def _c_ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour(
+        self, element: ET.Element, where: str
+    ) -> tuple[Outcome, str]:
+        students = _name(element, "Students")
+        return self._class_flag(element, "Max_Beginnings_At_Second_Hour", "starts_first_period", students, where)
+
+    def _class_flag(
+        self, element: ET.Element, tag: str, flag: str, students: str | None, where: str
+    ) -> tuple[Outcome, str]:
+        """Students (set) max gaps / early beginnings, limit 0 → the class flag ``flag`` of the classes meant.
+
+        ``students`` None: every class. A year or a group is whole classes; a subgroup (or a group of
+        FET categories) is exact only when it is all of its class's sections: the flag is per class.
+        """
+        if students is not None and students not in self.refs:
+            self.fail(f"{where}.Students: unknown students set '{students}'")
+            return "mapped", ""
+        if _int(element, tag, 0) > 0:
+            return "not_represented", "more than 0 gaps/late beginnings: the School has only none"
+        by_id = {c["id"]: c for c in self.classes}
+        refs = list(by_id) if students is None else self.refs[students]
+        sections: dict[str, set[str]] = defaultdict(set)
+        for ref in refs:
+            class_id, _, section = ref.partition(":")
+            sections[class_id].add(section or "*")
+        chosen = [cid for cid, named in sections.items() if "*" in named or named >= set(by_id[cid]["sections"])]
+        if len(chosen) < len(sections):
+            return "not_represented", "only some sections of a class: the School sets this per class"
+        for cid in chosen:
+            by_id[cid][flag] = True
+        return "mapped", f"class.{flag}"
 
     def _c_ConstraintActivityPreferredRooms(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         activity = self._activity(element, where)
@@ -874,6 +1155,7 @@ class _Reader:
                 )
         self._spread_lessons(lessons, members)
         self._same_start_lessons(lessons, members)
+        self._not_overlapping_lessons(lessons, members)
         # Teachers teach what the activities say, whatever FET's qualified subjects list.
         for lesson in lessons:
             for tid in lesson["teachers"]:
@@ -881,8 +1163,14 @@ class _Reader:
                 if lesson["subject"] not in teacher["subjects"]:
                     teacher["subjects"].append(lesson["subject"])
         teachers = []
+        partial_breaks = {(d, h) for d, h in self.breaks if h not in removed}
         for t in self.teachers.values():
             max_day = min(TEACHER_DAY_CAP, n_periods if t["max_day"] is None else t["max_day"])
+            min_day, allow_empty_days = t.get("min_day") or (None, True)
+            unavailable = set(t["unavailable"])
+            if t["max_gaps_week"] is not None or t["max_gaps_day"] is not None:
+                # FET counts no break as a gap; a break on some days is a period here, so it is made unavailable
+                unavailable |= partial_breaks
             teachers.append(
                 {
                     "id": t["id"],
@@ -890,13 +1178,20 @@ class _Reader:
                     "subjects": t["subjects"],
                     "max_lessons_per_week": min(TEACHER_WEEK_CAP, n_days * n_periods),
                     "max_lessons_per_day": max_day,
+                    "min_lessons_per_day": min_day,
+                    "allow_empty_days": allow_empty_days,
                     "max_days_per_week": None if t["max_days"] is None else min(n_days, t["max_days"]),
-                    "unavailable": [s for d, h in sorted(t["unavailable"]) if (s := slot(d, h))],
+                    "max_gaps_per_week": t["max_gaps_week"],
+                    "max_gaps_per_day": t["max_gaps_day"],
+                    "unavailable": [s for d, h in sorted(unavailable) if (s := slot(d, h))],
                 }
             )
+        self._note_gaps_across_stages(lessons)
         self._note_overloaded_teachers(lessons)
         self._drop_idle_pupil_sets(lessons)
         lessons += self._placeholder_lessons(removed, slot)
+        self._class_day_bounds(lessons, n_periods)
+        self._note_flags_over_placeholders(lessons)
         subjects = [
             {**s, "max_per_day": min(8, n_periods), "room_type": self.room_type_of_subject.get(s["id"])}
             for s in self.subjects.values()
@@ -951,6 +1246,25 @@ class _Reader:
                 "the imported school cannot be timetabled as it stands"
             )
 
+    def _note_gaps_across_stages(self, lessons: list[dict]) -> None:
+        """FET counts a teacher's gaps on its one grid of hours; the School per stage bell schedule."""
+        stage_of_class = {c["id"]: stage_of_grade(c["grade"]) for c in self.classes}
+        stages: dict[str, set[str]] = defaultdict(set)
+        for lesson in lessons:
+            for tid in lesson["teachers"]:
+                stages[tid] |= {stage_of_class[g.partition(":")[0]] for g in lesson["groups"]}
+        names = [
+            t["name"]
+            for t in self.teachers.values()
+            if len(stages[t["id"]]) > 1 and (t["max_gaps_week"] is not None or t["max_gaps_day"] is not None)
+        ]
+        if names:
+            self.lossy.append(
+                f"{len(names)} teachers with a gap cap teach in more than one stage ({', '.join(names[:3])}"
+                f"{'…' if len(names) > 3 else ''}): their gaps are counted in each stage's bell schedule and summed, "
+                "FET's on its one grid of hours (a lesson of one stage between two of another is a gap here)"
+            )
+
     def _drop_idle_pupil_sets(self, lessons: list[dict]) -> None:
         """Classes and sections no activity covers have nothing to timetable: leave them out, reported."""
         covered: set[str] = set()
@@ -973,6 +1287,21 @@ class _Reader:
                 )
             kept.append(c)
         self.classes = kept
+
+    def _note_flags_over_placeholders(self, lessons: list[dict]) -> None:
+        """Placeholder lessons count as lessons for no_gaps / starts_first_period; FET skips those slots."""
+        blocked = {
+            g.partition(":")[0] for lesson in lessons if lesson["subject"] == BLOCKED_SUBJECT for g in lesson["groups"]
+        }
+        names = [
+            c["name"] for c in self.classes if c["id"] in blocked and (c.get("no_gaps") or c.get("starts_first_period"))
+        ]
+        if names:
+            self.lossy.append(
+                f"{len(names)} classes with no gaps or a first-period start also have not-available or break slots "
+                f"({', '.join(names[:3])}{'…' if len(names) > 3 else ''}): their placeholder lessons count as "
+                "lessons here, so a day's lessons must reach them; FET counts such slots as neither lessons nor gaps"
+            )
 
     def _placeholder_lessons(self, removed: list[int], slot) -> list[dict]:
         """Pinned 不排课 lessons for break slots on some days and students-set not-available slots."""
@@ -1149,6 +1478,11 @@ def _text(element: ET.Element, tag: str) -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
+def _keep_smallest(record: dict, key: str, limit: int) -> None:
+    """Several FET constraints on one limit: the smallest holds."""
+    record[key] = limit if record[key] is None else min(limit, record[key])
+
+
 def _int(element: ET.Element, tag: str, default: int = 0) -> int:
     try:
         return int(_text(element, tag))
@@ -1161,3 +1495,13 @@ def _float(element: ET.Element, tag: str, default: float) -> float:
         return float(_text(element, tag))
     except ValueError:
         return default
+
+
+def _tighter_min(current: tuple[int, bool] | None, low: int, allow_empty: bool) -> tuple[int, bool] | None:
+    """Two daily minimums at once. At least a on every day (no empty days, a ≥ 1) and at least b on a day
+    with lessons is at least max(a, b) on every day: every day has lessons then."""
+    if low <= 0:
+        return current
+    if current is None:
+        return low, allow_empty
+    return max(current[0], low), current[1] and allow_empty

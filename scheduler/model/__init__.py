@@ -25,8 +25,17 @@ from scheduler.model.afterschool import (
     add_club_every_pupil,
     add_flexible_days,
 )
-from scheduler.model.clashes import add_class_clash, add_room_capacity, add_room_unavailable, add_teacher_clash
+from scheduler.model.clashes import (
+    add_class_clash,
+    add_not_overlapping,
+    add_room_capacity,
+    add_room_unavailable,
+    add_teacher_clash,
+)
 from scheduler.model.day_shape import (
+    add_class_lessons_per_day,
+    add_class_no_gaps,
+    add_class_starts_first_period,
     add_daily_activity,
     add_daily_lessons,
     add_earliest_start,
@@ -48,7 +57,9 @@ from scheduler.model.teachers import (
     add_meetings,
     add_teacher_max_day,
     add_teacher_max_days,
+    add_teacher_max_gaps,
     add_teacher_max_week,
+    add_teacher_min_day,
     add_teacher_unavailable,
 )
 from scheduler.model.variables import Vars, build_vars
@@ -65,16 +76,22 @@ RULES = [
     add_meetings,
     add_teacher_max_week,
     add_teacher_max_day,
+    add_teacher_min_day,
     add_teacher_max_days,
+    add_teacher_max_gaps,
     add_pinned,
     add_different_days,
     add_allowed_starts,
     add_same_time,
+    add_not_overlapping,
     add_subject_per_day,
     add_double_span,
     add_daily_activity,
     add_earliest_start,
     add_daily_lessons,
+    add_class_lessons_per_day,
+    add_class_no_gaps,
+    add_class_starts_first_period,
     add_latest_end,
     # after-school "5+2" (only when School.after_school is set)
     add_as_service_days,

@@ -44,6 +44,19 @@ def add_teacher_clash(m: cp_model.CpModel, v: Vars) -> None:
         add_resource_limit(m, v, lessons, 1, "teacher_clash", teacher)
 
 
+def add_not_overlapping(m: cp_model.CpModel, v: Vars) -> None:
+    """Lessons that must never run at the same time (``not_with``; FET: activities not overlapping), by clock time.
+
+    One session at a time of the two lessons together: sessions of one lesson share its groups, so
+    class_clash already keeps them apart.
+    """
+    school = v.school
+    for lesson in school.all_lessons:
+        for other_id in dict.fromkeys(lesson.not_with):
+            other = school.lesson_by_id[other_id]
+            add_resource_limit(m, v, [lesson, other], 1, "not_overlapping", f"{lesson.id}/{other_id}")
+
+
 def add_room_capacity(m: cp_model.CpModel, v: Vars) -> None:
     """Lessons needing a room type never outnumber the rooms' capacity (操场可容纳多个班).
 

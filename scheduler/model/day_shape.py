@@ -1,4 +1,5 @@
-"""The shape of a pupil's day: start time, lessons and study time per day, end time, activity hour."""
+"""The shape of a pupil's day: start time, lessons and study time per day, end time, activity hour,
+no gaps (无空堂) and a start in period 1."""
 
 from __future__ import annotations
 
@@ -70,6 +71,81 @@ def add_daily_lessons(m: cp_model.CpModel, v: Vars) -> None:
                 m.add(study <= stage.max_daily_study_minutes).only_enforce_if(
                     v.enforce("daily_study_minutes", school_class.id)
                 )
+
+
+def add_class_lessons_per_day(m: cp_model.CpModel, v: Vars) -> None:
+    """A class's own daily bounds, per atom: periods ≤ ``max_lessons_per_day``, and ≥ ``min_lessons_per_day``
+    on a day with lessons (every day without ``allow_empty_days``) — FET: students (set) max / min hours daily."""
+    for school_class in v.school.classes:
+        low, high = school_class.min_lessons_per_day, school_class.max_lessons_per_day
+        if not low and high is None:
+            continue
+        guard = v.enforce("class_lessons_per_day", school_class.id)
+        for atom in school_class.atoms():
+            for day in v.days:
+                covered = [var for _, _, var in _atom_day_periods(v, atom, day)]
+                if high is not None and len(covered) > high:
+                    m.add(sum(covered) <= high).only_enforce_if(guard)
+                if not low:
+                    continue
+                if not school_class.allow_empty_days:
+                    m.add(sum(covered) >= low).only_enforce_if(guard)
+                elif covered:
+                    busy = m.new_bool_var(f"busy[{atom},{day}]")  # the atom has a lesson that day
+                    for var in covered:
+                        m.add_implication(var, busy)
+                    m.add(sum(covered) >= low).only_enforce_if([busy, *guard])
+
+
+def _atom_day_cover(v: Vars, atom: str, day: int, n_periods: int) -> list[cp_model.LinearExprT]:
+    """Per period 1…n (index 0 unused): the sum of the start variables covering the atom then (0/1 by class_clash)."""
+    by_period: dict[int, list[cp_model.IntVar]] = {p: [] for p in range(1, n_periods + 1)}
+    for _, period, var in _atom_day_periods(v, atom, day):
+        by_period[period].append(var)
+    return [0, *(sum(by_period[p]) if by_period[p] else 0 for p in range(1, n_periods + 1))]
+
+
+def add_class_no_gaps(m: cp_model.CpModel, v: Vars) -> None:
+    """A class with ``no_gaps``: each day, the periods covering each of its atoms form one block (无空堂)."""
+    school = v.school
+    for school_class in school.classes:
+        if not school_class.no_gaps:
+            continue
+        n_periods = len(school.schedule_by_stage[school_class.stage].periods)
+        for atom in school_class.atoms():
+            if not v.lessons_by_atom.get(atom):
+                continue
+            for day in v.days:
+                cover = _atom_day_cover(v, atom, day, n_periods)
+                # begins[p]: a block of covered periods begins at p; one block a day at most
+                begins = []
+                for p in range(1, n_periods + 1):
+                    if isinstance(cover[p], int):
+                        continue  # nothing can cover p, so no block begins there
+                    begin = m.new_bool_var(f"begins[{atom},{day},{p}]")
+                    m.add(begin >= cover[p] - cover[p - 1])
+                    begins.append(begin)
+                if len(begins) > 1:
+                    m.add(sum(begins) <= 1).only_enforce_if(v.enforce("class_no_gaps", school_class.id))
+
+
+def add_class_starts_first_period(m: cp_model.CpModel, v: Vars) -> None:
+    """A class with ``starts_first_period``: on a day an atom of it has a lesson, period 1 covers that atom."""
+    school = v.school
+    for school_class in school.classes:
+        if not school_class.starts_first_period:
+            continue
+        n_periods = len(school.schedule_by_stage[school_class.stage].periods)
+        for atom in school_class.atoms():
+            if not v.lessons_by_atom.get(atom):
+                continue
+            for day in v.days:
+                cover = _atom_day_cover(v, atom, day, n_periods)
+                for p in range(2, n_periods + 1):
+                    if not isinstance(cover[p], int):
+                        m.add(cover[1] >= cover[p]).only_enforce_if(
+                            v.enforce("class_starts_first_period", school_class.id)
+                        )
 
 
 def block_activity_minutes(schedule: BellSchedule, day: int) -> int:

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from scheduler.model.teachers import flexible_flags
+from scheduler.model.teachers import flexible_flags, teacher_day_cover
 from scheduler.model.variables import Vars
 
 Terms = dict[str, list[cp_model.LinearExprT]]
@@ -35,25 +35,21 @@ def _and(m: cp_model.CpModel, a, b, name: str) -> cp_model.IntVar:
 
 def teacher_gaps(m: cp_model.CpModel, v: Vars) -> list:
     """Idle gaps: per teacher, day, stage and half day, max(0, runs of busy periods − 1)."""
-    school, out = v.school, []
-    for teacher, lessons in v.lessons_by_teacher.items():
-        stages = {school.stage_of(lesson) for lesson in lessons}
-        for stage in stages:
-            schedule = school.schedule_by_stage[stage]
-            stage_lessons = [lesson for lesson in lessons if school.stage_of(lesson) == stage]
+    out = []
+    for teacher in v.lessons_by_teacher:
+        for schedule, day, cover in teacher_day_cover(v, teacher):
             halves = [
                 [p.index for p in schedule.periods if not schedule.is_afternoon(p.index)],
                 [p.index for p in schedule.periods if schedule.is_afternoon(p.index)],
             ]
-            for day in v.days:
-                for half in halves:
-                    if len(half) < 3:
-                        continue
-                    busy = {p: sum(v.cover(lesson, day, p) for lesson in stage_lessons) for p in half}
-                    runs = [busy[half[0]]]
-                    for prev, p in zip(half, half[1:], strict=False):
-                        runs.append(_and(m, busy[p], 1 - busy[prev], f"run[{teacher},{day},{p}]"))
-                    out.append(_positive_part(m, sum(runs) - 1, len(half), f"gaps[{teacher},{day},{half[0]}]"))
+            for half in halves:
+                if len(half) < 3:
+                    continue
+                busy = {p: sum(cover[p]) for p in half}
+                runs = [busy[half[0]]]
+                for prev, p in zip(half, half[1:], strict=False):
+                    runs.append(_and(m, busy[p], 1 - busy[prev], f"run[{teacher},{day},{p}]"))
+                out.append(_positive_part(m, sum(runs) - 1, len(half), f"gaps[{teacher},{day},{half[0]}]"))
     return out
 
 

@@ -1,10 +1,13 @@
-"""Teacher availability, teaching-research meetings and teaching loads."""
+"""Teacher availability, teaching-research meetings, teaching loads and free periods (空堂)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterator
+
 from ortools.sat.python import cp_model
 
-from scheduler.domain import minutes
+from scheduler.domain import BellSchedule, Teacher, minutes
 from scheduler.model.variables import Vars
 
 
@@ -65,6 +68,27 @@ def add_teacher_max_day(m: cp_model.CpModel, v: Vars) -> None:
             )
 
 
+def add_teacher_min_day(m: cp_model.CpModel, v: Vars) -> None:
+    """A teacher teaches at least ``min_lessons_per_day`` periods on a day they teach, or on every day without
+    ``allow_empty_days`` (FET: teacher(s) min hours daily, at 100 %)."""
+    for teacher in v.school.teachers:
+        low = teacher.min_lessons_per_day
+        if not low or (teacher.allow_empty_days and not v.lessons_by_teacher[teacher.id]):
+            continue
+        guard = v.enforce("teacher_min_day", teacher.id)
+        for day in v.days:
+            load = teacher_day_load(v, teacher.id, day)
+            if not teacher.allow_empty_days:
+                m.add(load >= low).only_enforce_if(guard)
+                continue
+            teaches = m.new_bool_var(f"teaches_on[{teacher.id},{day}]")
+            for lesson in v.lessons_by_teacher[teacher.id]:
+                for d, _, var in v.starts_of(lesson):
+                    if d == day:
+                        m.add_implication(var, teaches)
+            m.add(load >= low).only_enforce_if([teaches, *guard])
+
+
 def add_teacher_max_days(m: cp_model.CpModel, v: Vars) -> None:
     """A teacher teaches on at most ``max_days_per_week`` days (FET: teacher max days per week, at 100 %)."""
     n_days = len(v.school.days)
@@ -77,6 +101,79 @@ def add_teacher_max_days(m: cp_model.CpModel, v: Vars) -> None:
             for day, _, var in v.starts_of(lesson):
                 m.add_implication(var, teaches[day])
         m.add(sum(teaches.values()) <= limit).only_enforce_if(v.enforce("teacher_max_days", teacher.id))
+
+
+def teacher_day_cover(v: Vars, teacher: str) -> Iterator[tuple[BellSchedule, int, dict[int, list[cp_model.IntVar]]]]:
+    """Per bell schedule the teacher teaches in and per day: period → the start variables of the
+    teacher's sessions covering it (at most one true, by teacher_clash)."""
+    school = v.school
+    lessons = v.lessons_by_teacher[teacher]
+    for stage in dict.fromkeys(school.stage_of(lesson) for lesson in lessons):
+        schedule = school.schedule_by_stage[stage]
+        stage_lessons = [lesson for lesson in lessons if school.stage_of(lesson) == stage]
+        for day in v.days:
+            cover = {
+                p.index: [var for lesson in stage_lessons for var in v.covering(lesson, day, p.index)]
+                for p in schedule.periods
+            }
+            yield schedule, day, cover
+
+
+def add_teacher_max_gaps(m: cp_model.CpModel, v: Vars) -> None:
+    """A teacher's gaps (空堂: free periods between two lessons of a day; unavailable periods and
+    breaks are none) number ≤ ``max_gaps_per_day`` on each day and ≤ ``max_gaps_per_week`` in the
+    week, summed over the teacher's bell schedules (FET: teacher(s) max gaps per day / week, at 100 %)."""
+    for teacher in v.school.teachers:
+        per_day, per_week = teacher.max_gaps_per_day, teacher.max_gaps_per_week
+        if (per_day is None and per_week is None) or not v.lessons_by_teacher[teacher.id]:
+            continue
+        gaps: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for schedule, day, cover in teacher_day_cover(v, teacher.id):
+            gaps[day] += _gaps(m, teacher, schedule, day, cover)
+        guard = v.enforce("teacher_max_gaps", teacher.id)
+        if per_day is not None:
+            for day_gaps in gaps.values():
+                if len(day_gaps) > per_day:
+                    m.add(sum(day_gaps) <= per_day).only_enforce_if(guard)
+        week = [gap for day_gaps in gaps.values() for gap in day_gaps]
+        if per_week is not None and len(week) > per_week:
+            m.add(sum(week) <= per_week).only_enforce_if(guard)
+
+
+def _gaps(
+    m: cp_model.CpModel, teacher: Teacher, schedule: BellSchedule, day: int, cover: dict[int, list[cp_model.IntVar]]
+) -> list[cp_model.IntVar]:
+    """Booleans, one per period of the day that can be a gap, each true when it is one (a cap on
+    their sum only pushes them down, so lower bounds suffice)."""
+    name = f"{teacher.id},{day},{schedule.stage}"
+    periods = [p.index for p in schedule.periods]
+    # before[p] / after[p]: the teacher teaches in some period before / after p (0: cannot)
+    before: dict[int, cp_model.LinearExprT] = {periods[0]: 0}
+    for prev, p in zip(periods, periods[1:], strict=False):
+        if not cover[prev] and isinstance(before[prev], int):
+            before[p] = 0
+            continue
+        before[p] = m.new_bool_var(f"before[{name},{p}]")
+        m.add(before[p] >= before[prev])
+        for var in cover[prev]:
+            m.add(before[p] >= var)
+    after: dict[int, cp_model.LinearExprT] = {periods[-1]: 0}
+    for p, following in zip(reversed(periods[:-1]), reversed(periods[1:]), strict=True):
+        if not cover[following] and isinstance(after[following], int):
+            after[p] = 0
+            continue
+        after[p] = m.new_bool_var(f"after[{name},{p}]")
+        m.add(after[p] >= after[following])
+        for var in cover[following]:
+            m.add(after[p] >= var)
+    out = []
+    for p in periods:
+        if isinstance(before[p], int) or isinstance(after[p], int) or not teacher.free(day, p, schedule.stage):
+            continue
+        gap = m.new_bool_var(f"gap[{name},{p}]")
+        m.add(gap >= before[p] + after[p] - 1 - sum(cover[p]))
+        out.append(gap)
+    return out
 
 
 def _is_zero(m: cp_model.CpModel, literals: list, name: str) -> cp_model.IntVar:

@@ -143,12 +143,26 @@ CASES = [
         school=tiny_school(patch={"teachers.t1": {"max_lessons_per_day": 2}, "subjects.math": {"max_per_day": 2}}),
     ),
     Case(
+        "teacher_min_day",
+        replace(GOOD, ("c2.math", 2, 2), ("c2.math", 1, 3)),  # 张老师: 周一 3 节, 周二 1 节
+        {"teacher_id": "t1", "day": 2},
+        ("张老师 周二 上 1 节，少于每天至少 2 节",),
+        school=tiny_school(patch={"teachers.t1": {"min_lessons_per_day": 2}, "subjects.math": {"max_per_day": 2}}),
+    ),
+    Case(
         "teacher_max_days",
         list(GOOD),
         {"teacher_id": "t1"},
         ("张老师 一周在 2 天有课（周一、周二），上限 1 天",),
         school=tiny_school(patch={"teachers.t1": {"max_days_per_week": 2}}),
         broken_school=tiny_school(patch={"teachers.t1": {"max_days_per_week": 1}}),
+    ),
+    Case(
+        "teacher_max_gaps",
+        replace(GOOD, ("c2.math", 2, 2), ("c2.math", 2, 4)),  # 张老师 周二: 第1节, 第4节
+        {"teacher_id": "t1", "day": 2},
+        ("张老师 周二 有 2 节空堂，每天最多 1 节",),
+        school=tiny_school(patch={"teachers.t1": {"max_gaps_per_day": 1}}),
     ),
     Case(
         "pinned",
@@ -180,6 +194,13 @@ CASES = [
         ("三年级2班 体育 与 三年级1班 音乐 应同时上课，但 周二 第1节 只排了其中一个",),
         school=tiny_school(patch={"lessons.c2.pe": {"same_time_as": "c1.music"}}),
         good=replace(replace(GOOD, ("c2.pe", 2, 1), ("c2.pe", 2, 2)), ("c2.math", 2, 2), ("c2.math", 2, 3)),
+    ),
+    Case(
+        "not_overlapping",
+        replace(replace(GOOD, ("c1.pe", 1, 2), ("c1.pe", 1, 3)), ("c2.music", 1, 1, "m1"), ("c2.music", 1, 3, "m1")),
+        {"lesson_id": "c2.music", "class_id": "c2", "day": 1, "period": 3},
+        ("三年级2班 音乐 与 三年级1班 体育 不能同时上课，却都排在 周一 第3节",),
+        school=tiny_school(patch={"lessons.c2.music": {"not_with": ["c1.pe"]}}),
     ),
     Case(
         "subject_per_day",
@@ -227,6 +248,27 @@ CASES = [
         {"class_id": "c1", "day": 1},
         ("三年级1班 周一 上课 120 分钟，超过每天 80 分钟",),
         school=tiny_school(policy={"stages.primary.max_daily_study_minutes": 80}),
+    ),
+    Case(
+        "class_lessons_per_day",
+        replace(GOOD, ("c1.music", 2, 2, "m1"), ("c1.music", 1, 3, "m1")),
+        {"class_id": "c1", "day": 1},
+        ("三年级1班 周一 有 3 节课，超过本班每天最多 2 节",),
+        school=tiny_school(patch={"classes.c1": {"max_lessons_per_day": 2, "min_lessons_per_day": 2}}),
+    ),
+    Case(
+        "class_no_gaps",
+        replace(GOOD, ("c1.pe", 1, 2), ("c1.pe", 1, 3)),
+        {"class_id": "c1", "day": 1, "period": 2},
+        ("三年级1班 周一 第2节 空堂（前后都有课）",),
+        school=tiny_school(patch={"classes.c1": {"no_gaps": True}}),
+    ),
+    Case(
+        "class_starts_first_period",
+        replace(GOOD, ("c1.math", 2, 1), ("c1.math", 2, 3)),
+        {"class_id": "c1", "day": 2, "period": 1},
+        ("三年级1班 周二 第1节 没有课，但当天后面有课",),
+        school=tiny_school(patch={"classes.c1": {"starts_first_period": True}}),
     ),
     Case(
         "latest_end",
@@ -326,11 +368,47 @@ def test_sections_clash_only_when_they_share_pupils() -> None:
     assert clash[0].message == "三年级3班（男） 周一 第1节 同时有两节课：数学、体育"
 
 
+def test_no_gaps_and_first_period_hold_for_each_section() -> None:
+    from tests.check.schools import sectioned_school
+
+    data = sectioned_school().model_dump()
+    c3 = next(c for c in data["classes"] if c["id"] == "c3")
+    c3.update(no_gaps=True, starts_first_period=True)
+    school = School.model_validate(data)
+    # 周一: math (whole class) in 1, PE of 女 in 2, PE of 男 in 3; 周二: math in 2 only
+    c3_rows = [("c3.math", 1, 1), ("c3.math", 2, 2), ("c3.pe.m", 1, 3), ("c3.pe.f", 1, 2)]
+    report = check(school, timetable([*GOOD, *c3_rows]))
+    assert [v.message for v in report.of("class_no_gaps")] == ["三年级3班（男） 周一 第2节 空堂（前后都有课）"]
+    assert [v.message for v in report.of("class_starts_first_period")] == [
+        "三年级3班（男） 周二 第1节 没有课，但当天后面有课",
+        "三年级3班（女） 周二 第1节 没有课，但当天后面有课",
+    ]
+
+
 def test_unavailable_slot_of_another_stage_does_not_apply() -> None:
     slot = {"day": 2, "period": 3, "stage": "middle"}
     school = tiny_school(patch={"teachers.t1": {"unavailable": [slot]}})
     report = check(school, timetable(replace(GOOD, ("c1.math", 2, 1), ("c1.math", 2, 3))))
     assert report.of("teacher_unavailable") == []
+
+
+def test_unavailable_periods_and_breaks_are_not_teacher_gaps() -> None:
+    # 张老师 周二: 第1节 and 第4节; between them 第2节, the 大课间 (no period) and 第3节
+    rows = replace(GOOD, ("c2.math", 2, 2), ("c2.math", 2, 4))
+
+    def gaps(**fields: Any) -> list[str]:
+        school = tiny_school(patch={"teachers.t1": fields})
+        return [v.message for v in check(school, timetable(rows)).of("teacher_max_gaps")]
+
+    away = [{"day": 2, "period": 3}]
+    assert gaps(max_gaps_per_day=1, unavailable=away) == []
+    assert gaps(max_gaps_per_week=0, unavailable=away) == ["张老师 一周共有 1 节空堂，上限 0 节"]
+    # a slot of another stage's bell schedule leaves 第3节 a gap
+    away = [{"day": 2, "period": 3, "stage": "middle"}]
+    assert gaps(max_gaps_per_day=1, max_gaps_per_week=1, unavailable=away) == [
+        "张老师 周二 有 2 节空堂，每天最多 1 节",
+        "张老师 一周共有 2 节空堂，上限 1 节",
+    ]
 
 
 def test_teachers_clash_by_clock_time_across_bell_schedules() -> None:
@@ -356,3 +434,49 @@ def test_teachers_clash_by_clock_time_across_bell_schedules() -> None:
     assert clash[0].message == (
         "张老师 周二 第3节 同时有两节课：七年级1班 数学（周二 第2节 10:00–10:45）、三年级2班 数学（周二 第3节 10:20–11:00）"
     )
+
+
+def test_daily_minimums_skip_empty_days_only_when_allowed() -> None:
+    # 王老师 teaches 三年级1班 音乐 on 周二 only; 三年级3班 has one double art lesson (no teacher), on 周一
+    art = {"id": "c3.art", "subject": "art", "groups": ["c3"], "duration": 2}
+    rows = [*GOOD, ("c3.art", 1, 3)]
+    for allow_empty in (True, False):
+        school = tiny_school(
+            patch={"teachers.t3": {"min_lessons_per_day": 1, "allow_empty_days": allow_empty}},
+            classes=[
+                {"id": "c3", "name": "三年级3班", "grade": 3, "min_lessons_per_day": 2, "allow_empty_days": allow_empty}
+            ],
+            lessons=[art],
+        )
+        report = check(school, timetable(rows))
+        teacher = [v.message for v in report.of("teacher_min_day")]
+        school_class = [v.message for v in report.of("class_lessons_per_day")]
+        if allow_empty:
+            assert teacher == [] and school_class == []
+        else:
+            assert teacher == ["王老师 周一 上 0 节，少于每天至少 1 节"]
+            assert school_class == ["三年级3班 周二 有 0 节课，少于本班每天至少 2 节"]
+
+
+def test_daily_bounds_hold_for_each_section() -> None:
+    from tests.check.schools import sectioned_school
+
+    data = sectioned_school().model_dump()
+    next(c for c in data["classes"] if c["id"] == "c3")["min_lessons_per_day"] = 2
+    school = School.model_validate(data)
+    # 男: 周一 数学 + 体育, 周二 数学; 女: 周一 数学, 周二 数学 + 体育
+    c3_rows = [("c3.math", 1, 3), ("c3.math", 2, 3), ("c3.pe.m", 1, 4), ("c3.pe.f", 2, 4)]
+    report = check(school, timetable([*GOOD, *c3_rows]))
+    assert [v.message for v in report.of("class_lessons_per_day")] == [
+        "三年级3班（男） 周二 有 1 节课，少于本班每天至少 2 节",
+        "三年级3班（女） 周一 有 1 节课，少于本班每天至少 2 节",
+    ]
+
+
+def test_not_overlapping_compares_clock_times_of_double_lessons() -> None:
+    # a double art lesson in periods 3–4 overlaps 三年级2班 音乐 in period 4
+    art = {"id": "c1.art", "subject": "art", "groups": ["c1"], "duration": 2, "not_with": ["c2.music"]}
+    school = tiny_school(lessons=[art])
+    rows = [*replace(GOOD, ("c2.music", 1, 1, "m1"), ("c2.music", 1, 4, "m1")), ("c1.art", 1, 3)]
+    (violation,) = check(school, timetable(rows)).of("not_overlapping")
+    assert violation.message == "三年级1班 美术 与 三年级2班 音乐 不能同时上课，却排在 周一 第3–4节 与 周一 第4节"

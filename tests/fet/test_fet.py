@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,10 @@ def test_time_constraints_are_mapped_to_the_right_periods(small):
     assert wang.max_lessons_per_day == 2
     # Liu: max 2 days a week (active); Zhao's max 3 days is inactive
     assert {t.id: t.max_days_per_week for t in school.teachers} == {"Wang": None, "Li": None, "Zhao": None, "Liu": 2}
+    # Li: max 0 gaps a week (100 %); the Wed H5 break (on one day only) is unavailable, as FET counts no break as a gap
+    li = school.teacher_by_id["Li"]
+    assert (li.max_gaps_per_week, li.max_gaps_per_day) == (0, None)
+    assert [(s.day, s.period) for s in li.unavailable] == [(3, 5)]
     music = school.lesson_by_id["fet14"]
     assert [(s.day, s.period) for s in music.pinned] == [(3, 3)]
     assert music.room == "MusicRoom" and music.groups == ["3A", "3B"]
@@ -92,7 +97,6 @@ def test_report_lists_what_is_not_represented_with_counts_and_weights(small):
     assert unsupported[("ConstraintActivityPreferredStartingTimes", "soft_not_represented")] == (1, [80.0])
     assert report.outcome_of("ConstraintTeacherMaxDaysPerWeek") == {"mapped": 1, "inactive": 1}
     assert report.outcome_of("ConstraintMinDaysBetweenActivities") == {"approximated": 1}
-    assert report.outcome_of("ConstraintTeacherMaxGapsPerWeek") == {"approximated": 1}
     assert report.outcome_of("ConstraintStudentsSetNotAvailableTimes") == {"approximated": 2}
     for mapped in (
         "ConstraintBasicCompulsoryTime",
@@ -105,6 +109,7 @@ def test_report_lists_what_is_not_represented_with_counts_and_weights(small):
         "ConstraintActivityPreferredRooms",
         "ConstraintSubjectPreferredRoom",
         "ConstraintRoomNotAvailableTimes",
+        "ConstraintTeacherMaxGapsPerWeek",
     ):
         assert report.outcome_of(mapped) == {"mapped": 1}, mapped
     # every constraint element of the file is accounted for
@@ -260,6 +265,36 @@ def test_fet_cl_generates_a_timetable_for_the_exported_tiny_school(tmp_path):
     run = run_fet_cl(out, tmp_path / "fet-out", time_limit=20, seed=1)
     assert run.success, run.message
     assert run.activities_xml and "<Activity>" in Path(run.activities_xml).read_text(encoding="utf-8")
+
+
+def test_fet_cl_generates_with_class_no_gaps_and_first_period_start(tmp_path):
+    _require_fet_cl()
+    data = tiny_school().model_dump()
+    for school_class in data["classes"]:
+        school_class.update(no_gaps=True, starts_first_period=True)
+    out = tmp_path / "flags.fet"
+    export_fet(School.model_validate(data), out)
+    run = run_fet_cl(out, tmp_path / "fet-out", time_limit=20, seed=1)
+    assert run.success, run.message
+
+
+def test_fet_cl_generates_with_daily_bounds_and_lessons_kept_apart(tmp_path):
+    _require_fet_cl()
+    data = tiny_school().model_dump()
+    data["teachers"][2].update(min_lessons_per_day=2, allow_empty_days=False)  # 王老师: 6 periods, 2 every day
+    data["teachers"][0]["min_lessons_per_day"] = 2
+    data["classes"][0].update(min_lessons_per_day=3, max_lessons_per_day=4, allow_empty_days=False)
+    data["classes"][1].update(min_lessons_per_day=2)
+    data["assignments"] = [a for a in data["assignments"] if a["subject"] != "chinese"]
+    data["lessons"] = [
+        {"id": "c31-chinese", "subject": "chinese", "teachers": ["t1"], "groups": ["c3-1"], "count": 4},
+        {"id": "c32-chinese", "subject": "chinese", "teachers": ["t2"], "groups": ["c3-2"], "count": 4},
+    ]
+    data["lessons"][1]["not_with"] = ["c31-chinese"]
+    out = tmp_path / "bounds.fet"
+    export_fet(School.model_validate(data), out)
+    run = run_fet_cl(out, tmp_path / "fet-out", time_limit=20, seed=1)
+    assert run.success, run.message
 
 
 def test_fet_cl_accepts_the_hand_written_file(tmp_path):
@@ -475,6 +510,78 @@ def test_teacher_max_days_per_week_maps_both_ways(tmp_path):
     assert {t.id: t.max_days_per_week for t in again.teachers} == {t.id: t.max_days_per_week for t in school.teachers}
 
 
+def test_teacher_max_gaps_map_both_ways(tmp_path):
+    # Teacher(s)MaxGapsPerWeek / PerDay at 100 %: the smallest per teacher holds; at 90 %: only the soft goal
+    year = "<Year><Name>1</Name><Group><Name>1A</Name></Group><Group><Name>1B</Name></Group></Year>"
+    activities = [("T1", "Math", "1A")] * 3 + [("T1", "Math", "1B")] * 3 + [("T2", "Art", "1A")] * 2
+    activities += [("T3", "Art", "1B")] * 2
+    path = _fet(tmp_path, year, activities, teachers=("T1", "T2", "T3"), days=3, hours=4)
+
+    def max_gaps(tag: str, gaps: int, teacher: str | None = None, weight: int = 100) -> str:
+        name = "" if teacher is None else f"<Teacher_Name>{teacher}</Teacher_Name>"
+        return (
+            f"<{tag}><Weight_Percentage>{weight}</Weight_Percentage>{name}<Max_Gaps>{gaps}</Max_Gaps>"
+            f"<Active>true</Active><Comments></Comments></{tag}>"
+        )
+
+    week, day = "ConstraintTeacherMaxGapsPerWeek", "ConstraintTeacherMaxGapsPerDay"
+    constraints = (
+        max_gaps("ConstraintTeachersMaxGapsPerWeek", 2)
+        + max_gaps(week, 0, "T1")
+        + max_gaps(week, 0, "T3", weight=90)
+        + max_gaps(day, 1, "T2")
+        + max_gaps("ConstraintTeachersMaxGapsPerDay", 3)
+        # a break on D0 only: a period here, and no gap for FET
+        + "<ConstraintBreakTimes><Weight_Percentage>100</Weight_Percentage><Number_of_Break_Times>1"
+        "</Number_of_Break_Times><Break_Time><Day>D0</Day><Hour>H1</Hour></Break_Time>"
+        "<Active>true</Active><Comments></Comments></ConstraintBreakTimes>"
+    )
+    school, report = import_fet(_with_constraints(path, constraints))
+    caps = {t.name: (t.max_gaps_per_week, t.max_gaps_per_day) for t in school.teachers}
+    assert caps == {"T1": (0, 3), "T2": (2, 1), "T3": (2, 3)}
+    assert report.outcome_of(week) == {"mapped": 1, "approximated": 1}
+    assert report.outcome_of(day) == {"mapped": 1}
+    assert report.outcome_of("ConstraintTeachersMaxGapsPerWeek") == {"mapped": 1}
+    assert report.outcome_of("ConstraintTeachersMaxGapsPerDay") == {"mapped": 1}
+    # the break slot is unavailable to the capped teachers, so it is never one of their gaps
+    assert all([(s.day, s.period) for s in t.unavailable] == [(1, 2)] for t in school.teachers)
+    result = solve(school, SolveOptions(time_limit=10, workers=1))
+    assert check(school, result.solution).ok
+    t1 = school.teachers[0]  # no gaps at all
+    taught = [(p.day, p.period) for p in result.solution.placements if t1.id in school.lesson_by_id[p.lesson].teachers]
+    for d in (1, 2, 3):
+        periods = [p for day, p in taught if day == d]
+        between = range(min(periods, default=0), max(periods, default=0))
+        assert all(p in periods or not t1.free(d, p, "primary") for p in between)
+
+    out = tmp_path / "again.fet"
+    export_report = export_fet(school, out)
+    assert any("ConstraintTeacherMaxGapsPerWeek / PerDay for 3 teachers" in line for line in export_report.expressed)
+    root = ET.parse(out).getroot()
+    written = {tag: root.findall(f"Time_Constraints_List/{tag}") for tag in (week, day)}
+    assert [(e.findtext("Teacher_Name"), e.findtext("Max_Gaps")) for e in written[week]] == [
+        ("T1", "0"),
+        ("T2", "2"),
+        ("T3", "2"),
+    ]
+    assert [(e.findtext("Teacher_Name"), e.findtext("Max_Gaps")) for e in written[day]] == [
+        ("T1", "3"),
+        ("T2", "1"),
+        ("T3", "3"),
+    ]
+    assert [child.tag for child in written[day][0]] == [
+        "Weight_Percentage",
+        "Teacher_Name",
+        "Max_Gaps",
+        "Active",
+        "Comments",
+    ]
+    again, _ = import_fet(out)
+    assert {t.id: (t.max_gaps_per_week, t.max_gaps_per_day) for t in again.teachers} == {
+        t.id: (t.max_gaps_per_week, t.max_gaps_per_day) for t in school.teachers
+    }
+
+
 def _with_constraints(path: Path, constraints: str) -> Path:
     text = path.read_text(encoding="utf-8")
     path.write_text(
@@ -606,3 +713,298 @@ def test_same_starting_time_pairs_whole_lessons(tmp_path):
     export_fet(school, tmp_path / "again.fet")
     again, _ = import_fet(tmp_path / "again.fet")
     assert {lesson.id: lesson.same_time_as for lesson in again.lessons if lesson.same_time_as} == linked
+
+
+def _students_limit(tag: str, field: str, limit: int, students: str | None = None) -> str:
+    named = "" if students is None else f"<Students>{students}</Students>"
+    return (
+        f"<{tag}><Weight_Percentage>100</Weight_Percentage><{field}>{limit}</{field}>{named}"
+        f"<Active>true</Active><Comments></Comments></{tag}>"
+    )
+
+
+def test_students_no_gaps_and_early_beginnings_become_class_flags(tmp_path):
+    # 1A: no gaps (group); 1B: gaps on one subgroup only (not represented); 1C: 1 gap (not represented);
+    # the year starts early (every class); all students at most 2 beginnings at the second hour (not represented)
+    year = (
+        "<Year><Name>1</Name><Group><Name>1A</Name></Group><Group><Name>1B</Name>"
+        "<Subgroup><Name>1B-x</Name></Subgroup><Subgroup><Name>1B-y</Name></Subgroup></Group>"
+        "<Group><Name>1C</Name></Group></Year>"
+    )
+    activities = [("T1", "Math", "1A")] * 3 + [("T2", "Art", "1A")] * 2
+    activities += [("T3", "Math", "1B")] * 3 + [("T2", "Art", "1C")] * 2
+    path = _fet(tmp_path, year, activities, teachers=("T1", "T2", "T3"), days=3, hours=5)
+    gaps, early = "Max_Gaps", "Max_Beginnings_At_Second_Hour"
+    constraints = (
+        _students_limit("ConstraintStudentsSetMaxGapsPerWeek", gaps, 0, "1A")
+        + _students_limit("ConstraintStudentsSetMaxGapsPerDay", gaps, 0, "1B-x")
+        + _students_limit("ConstraintStudentsSetMaxGapsPerWeek", gaps, 1, "1C")
+        + _students_limit("ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour", early, 0, "1")
+        + _students_limit("ConstraintStudentsEarlyMaxBeginningsAtSecondHour", early, 2)
+    )
+    school, report = import_fet(_with_constraints(path, constraints))
+    assert report.outcome_of("ConstraintStudentsSetMaxGapsPerWeek") == {"mapped": 1, "not_represented": 1}
+    assert report.outcome_of("ConstraintStudentsSetMaxGapsPerDay") == {"not_represented": 1}
+    assert report.outcome_of("ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour") == {"mapped": 1}
+    assert report.outcome_of("ConstraintStudentsEarlyMaxBeginningsAtSecondHour") == {"not_represented": 1}
+    notes = {(c.type, c.outcome): c.note for c in report.constraints}
+    assert notes[("ConstraintStudentsSetMaxGapsPerWeek", "mapped")] == "class.no_gaps"
+    assert notes[("ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour", "mapped")] == "class.starts_first_period"
+    assert notes[("ConstraintStudentsEarlyMaxBeginningsAtSecondHour", "not_represented")] == (
+        "more than 0 gaps/late beginnings: the School has only none"
+    )
+    flags = {c.name: (c.no_gaps, c.starts_first_period) for c in school.classes}
+    assert flags == {"1A": (True, True), "1B": (False, True), "1C": (False, True)}
+
+    result = solve(school, SolveOptions(time_limit=10, workers=1))
+    assert check(school, result.solution).ok
+    for c in school.classes:
+        days: dict[int, set[int]] = {}
+        for p in result.solution.placements:
+            if c.id in school.lesson_by_id[p.lesson].groups:
+                days.setdefault(p.day, set()).add(p.period)
+        for periods in days.values():
+            assert min(periods) == 1, (c.name, days)
+            if c.no_gaps:
+                assert periods == set(range(1, max(periods) + 1)), (c.name, days)
+
+    out = tmp_path / "again.fet"
+    export_report = export_fet(school, out)
+    assert "ConstraintStudentsSetMaxGapsPerWeek (0) for 1 classes (class.no_gaps)" in export_report.expressed
+    root = ET.parse(out).getroot()
+    written_gaps = root.findall("Time_Constraints_List/ConstraintStudentsSetMaxGapsPerWeek")
+    written_early = root.findall("Time_Constraints_List/ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour")
+    assert [e.findtext("Students") for e in written_gaps] == ["1A"]
+    assert [e.findtext("Students") for e in written_early] == ["1A", "1B", "1C"]
+    assert [child.tag for child in written_gaps[0]] == [
+        "Weight_Percentage",
+        "Max_Gaps",
+        "Students",
+        "Active",
+        "Comments",
+    ]
+    assert [child.tag for child in written_early[0]] == [
+        "Weight_Percentage",
+        "Max_Beginnings_At_Second_Hour",
+        "Students",
+        "Active",
+        "Comments",
+    ]
+    again, _ = import_fet(out)
+    assert {c.id: (c.no_gaps, c.starts_first_period) for c in again.classes} == {
+        c.id: (c.no_gaps, c.starts_first_period) for c in school.classes
+    }
+
+
+def test_all_students_no_gaps_flags_every_class_and_placeholders_are_reported(tmp_path):
+    year = "<Year><Name>1</Name><Group><Name>1A</Name></Group><Group><Name>1B</Name></Group></Year>"
+    activities = [("T1", "Math", "1A")] * 3 + [("T2", "Art", "1B")] * 3
+    path = _fet(tmp_path, year, activities, teachers=("T1", "T2"), days=2, hours=4)
+    not_available = (
+        "<ConstraintStudentsSetNotAvailableTimes><Weight_Percentage>100</Weight_Percentage><Students>1B</Students>"
+        "<Number_of_Not_Available_Times>1</Number_of_Not_Available_Times><Not_Available_Time><Day>D0</Day>"
+        "<Hour>H3</Hour></Not_Available_Time><Active>true</Active></ConstraintStudentsSetNotAvailableTimes>"
+    )
+    constraints = _students_limit("ConstraintStudentsMaxGapsPerDay", "Max_Gaps", 0) + not_available
+    school, report = import_fet(_with_constraints(path, constraints))
+    assert report.outcome_of("ConstraintStudentsMaxGapsPerDay") == {"mapped": 1}
+    assert {c.name: c.no_gaps for c in school.classes} == {"1A": True, "1B": True}
+    assert any("placeholder lessons count as lessons" in line and "1B" in line for line in report.lossy)
+    result = solve(school, SolveOptions(time_limit=10, workers=1))
+    assert check(school, result.solution).ok
+
+
+def _element(tag: str, fields: list[tuple[str, object]]) -> str:
+    """A FET constraint at 100 % with the given child elements, in order."""
+    body = "".join(f"<{name}>{value}</{name}>" for name, value in fields)
+    return f"<{tag}><Weight_Percentage>100</Weight_Percentage>{body}<Active>true</Active><Comments></Comments></{tag}>"
+
+
+def _children(element: ET.Element) -> list[tuple[str, str]]:
+    return [(child.tag, child.text or "") for child in element]
+
+
+def test_students_max_and_min_hours_daily_become_class_day_bounds(tmp_path):
+    # 1A: max 2 (group) and max 3 (all students): 2; the year: at least 2 on a day with lessons; 1C also
+    # at least 2 on every day: 2 without empty days; a subgroup alone is not represented
+    year = (
+        "<Year><Name>1</Name><Group><Name>1A</Name></Group><Group><Name>1B</Name>"
+        "<Subgroup><Name>1B-x</Name></Subgroup><Subgroup><Name>1B-y</Name></Subgroup></Group>"
+        "<Group><Name>1C</Name></Group></Year>"
+    )
+    activities = [("T1", "Math", "1A")] * 2 + [("T2", "Art", "1A")] * 2 + [("T3", "Math", "1B")] * 3
+    activities += [("T1", "Math", "1C")] * 3 + [("T2", "Art", "1C")] * 3
+    path = _fet(tmp_path, year, activities, teachers=("T1", "T2", "T3"), days=3, hours=5)
+    constraints = (
+        _element("ConstraintStudentsSetMaxHoursDaily", [("Maximum_Hours_Daily", 2), ("Students", "1A")])
+        + _element("ConstraintStudentsMaxHoursDaily", [("Maximum_Hours_Daily", 3)])
+        + _element("ConstraintStudentsSetMaxHoursDaily", [("Maximum_Hours_Daily", 1), ("Students", "1B-x")])
+        + _element(
+            "ConstraintStudentsSetMinHoursDaily",
+            [("Minimum_Hours_Daily", 2), ("Students", "1"), ("Allow_Empty_Days", "true")],
+        )
+        + _element(
+            "ConstraintStudentsSetMinHoursDaily",
+            [("Minimum_Hours_Daily", 2), ("Students", "1C"), ("Allow_Empty_Days", "false")],
+        )
+    )
+    school, report = import_fet(_with_constraints(path, constraints))
+    assert report.outcome_of("ConstraintStudentsSetMaxHoursDaily") == {"mapped": 1, "not_represented": 1}
+    assert report.outcome_of("ConstraintStudentsMaxHoursDaily") == {"mapped": 1}
+    assert report.outcome_of("ConstraintStudentsSetMinHoursDaily") == {"mapped": 2}
+    bounds = {c.name: (c.min_lessons_per_day, c.max_lessons_per_day, c.allow_empty_days) for c in school.classes}
+    assert bounds == {"1A": (2, 2, True), "1B": (2, 3, True), "1C": (2, 3, False)}
+
+    result = solve(school, SolveOptions(time_limit=10, workers=1))
+    assert check(school, result.solution).ok
+    per_day = {c.id: Counter({d: 0 for d in (1, 2, 3)}) for c in school.classes}
+    for p in result.solution.placements:
+        for group in school.lesson_by_id[p.lesson].groups:
+            per_day[group.partition(":")[0]][p.day] += 1
+    assert sorted(per_day["1A"].values()) == [0, 2, 2]
+    assert sorted(per_day["1B"].values()) == [0, 0, 3]
+    assert sorted(per_day["1C"].values()) == [2, 2, 2]
+
+    out = tmp_path / "again.fet"
+    export_report = export_fet(school, out)
+    assert "ConstraintStudentsSetMinHoursDaily for 3 classes (class.min_lessons_per_day, allow_empty_days)" in (
+        export_report.expressed
+    )
+    root = ET.parse(out).getroot()
+    written_max = root.findall("Time_Constraints_List/ConstraintStudentsSetMaxHoursDaily")
+    written_min = root.findall("Time_Constraints_List/ConstraintStudentsSetMinHoursDaily")
+    assert [(e.findtext("Students"), e.findtext("Maximum_Hours_Daily")) for e in written_max] == [
+        ("1A", "2"),
+        ("1B", "3"),
+        ("1C", "3"),
+    ]
+    assert _children(written_min[2]) == [
+        ("Weight_Percentage", "100"),
+        ("Minimum_Hours_Daily", "2"),
+        ("Students", "1C"),
+        ("Allow_Empty_Days", "false"),
+        ("Active", "true"),
+        ("Comments", ""),
+    ]
+    again, _ = import_fet(out)
+    assert {c.id: (c.min_lessons_per_day, c.max_lessons_per_day, c.allow_empty_days) for c in again.classes} == {
+        c.id: (c.min_lessons_per_day, c.max_lessons_per_day, c.allow_empty_days) for c in school.classes
+    }
+
+
+def test_students_hours_daily_with_not_available_slots_shift_or_loosen_the_bounds(tmp_path):
+    # FET counts no not-available slot; the School's placeholder lessons count. 1A is unavailable at H0
+    # every day: its bounds shift by 1, exactly. 1B only on D0: its maximum is raised, its minimum left out.
+    year = "<Year><Name>1</Name><Group><Name>1A</Name></Group><Group><Name>1B</Name></Group></Year>"
+    activities = [("T1", "Math", "1A")] * 4 + [("T2", "Art", "1B")] * 4
+    path = _fet(tmp_path, year, activities, teachers=("T1", "T2"), days=2, hours=5)
+
+    def not_available(students: str, slots: list[tuple[int, int]]) -> str:
+        times = "".join(f"<Not_Available_Time><Day>D{d}</Day><Hour>H{h}</Hour></Not_Available_Time>" for d, h in slots)
+        return _element(
+            "ConstraintStudentsSetNotAvailableTimes",
+            [("Students", students), ("Number_of_Not_Available_Times", len(slots))],
+        ).replace("<Active>", times + "<Active>")
+
+    min_daily = [("Minimum_Hours_Daily", 2), ("Allow_Empty_Days", "false")]
+    constraints = (
+        not_available("1A", [(0, 0), (1, 0)])
+        + not_available("1B", [(0, 0), (0, 1)])
+        + _element("ConstraintStudentsMaxHoursDaily", [("Maximum_Hours_Daily", 2)])
+        + _element("ConstraintStudentsMinHoursDaily", min_daily)
+    )
+    school, report = import_fet(_with_constraints(path, constraints))
+    bounds = {c.name: (c.min_lessons_per_day, c.max_lessons_per_day, c.allow_empty_days) for c in school.classes}
+    assert bounds == {"1A": (3, 3, False), "1B": (None, 4, True)}
+    assert report.outcome_of("ConstraintStudentsMaxHoursDaily") == {"approximated": 1}
+    assert report.outcome_of("ConstraintStudentsMinHoursDaily") == {"approximated": 1}
+    assert any("students max/min hours daily" in line and "1B" in line for line in report.lossy)
+    result = solve(school, SolveOptions(time_limit=10, workers=1))
+    assert check(school, result.solution).ok
+    real = Counter(
+        (school.lesson_by_id[p.lesson].groups[0], p.day)
+        for p in result.solution.placements
+        if school.lesson_by_id[p.lesson].subject != BLOCKED_SUBJECT
+    )
+    assert real["1A", 1] == real["1A", 2] == 2  # FET's 2 a day for 1A, with a placeholder each day
+
+
+def test_teacher_min_hours_daily_maps_both_ways(tmp_path):
+    # T1: at least 2 on a day with lessons, and lessons on all 3 days (FET's way to forbid empty days); all
+    # teachers: at least 1 (an older file, no Allow_Empty_Days: empty days allowed), and on 2 days (not represented)
+    year = "<Year><Name>1</Name><Group><Name>1A</Name></Group><Group><Name>1B</Name></Group></Year>"
+    activities = [("T1", "Math", "1A")] * 4 + [("T1", "Math", "1B")] * 2 + [("T2", "Art", "1B")] * 3
+    path = _fet(tmp_path, year, activities, teachers=("T1", "T2"), days=3, hours=4)
+    t1_min = [("Teacher_Name", "T1"), ("Minimum_Hours_Daily", 2), ("Allow_Empty_Days", "true")]
+    constraints = (
+        _element("ConstraintTeacherMinHoursDaily", t1_min)
+        + _element("ConstraintTeacherMinDaysPerWeek", [("Teacher_Name", "T1"), ("Minimum_Days_Per_Week", 3)])
+        + _element("ConstraintTeachersMinHoursDaily", [("Minimum_Hours_Daily", 1)])
+        + _element("ConstraintTeachersMinDaysPerWeek", [("Minimum_Days_Per_Week", 2)])
+    )
+    school, report = import_fet(_with_constraints(path, constraints))
+    for fet_type in ("ConstraintTeacherMinHoursDaily", "ConstraintTeacherMinDaysPerWeek"):
+        assert report.outcome_of(fet_type) == {"mapped": 1}, fet_type
+    assert report.outcome_of("ConstraintTeachersMinHoursDaily") == {"mapped": 1}
+    assert report.outcome_of("ConstraintTeachersMinDaysPerWeek") == {"not_represented": 1}
+    assert {t.name: (t.min_lessons_per_day, t.allow_empty_days) for t in school.teachers} == {
+        "T1": (2, False),
+        "T2": (1, True),
+    }
+    result = solve(school, SolveOptions(time_limit=10, workers=1))
+    assert check(school, result.solution).ok
+    t1 = Counter(p.day for p in result.solution.placements if "T1" in school.lesson_by_id[p.lesson].teachers)
+    assert sorted(t1.values()) == [2, 2, 2]
+
+    out = tmp_path / "again.fet"
+    export_report = export_fet(school, out)
+    assert any("ConstraintTeacherMinHoursDaily for 2 teachers" in line for line in export_report.expressed)
+    root = ET.parse(out).getroot()
+    written = root.findall("Time_Constraints_List/ConstraintTeacherMinHoursDaily")
+    assert [_children(e)[1:4] for e in written] == [
+        [("Teacher_Name", "T1"), ("Minimum_Hours_Daily", "2"), ("Allow_Empty_Days", "true")],
+        [("Teacher_Name", "T2"), ("Minimum_Hours_Daily", "1"), ("Allow_Empty_Days", "true")],
+    ]
+    every_day = root.findall("Time_Constraints_List/ConstraintTeacherMinDaysPerWeek")
+    assert [_children(e)[1:3] for e in every_day] == [[("Teacher_Name", "T1"), ("Minimum_Days_Per_Week", "3")]]
+    again, _ = import_fet(out)
+    assert {t.id: (t.min_lessons_per_day, t.allow_empty_days) for t in again.teachers} == {
+        t.id: (t.min_lessons_per_day, t.allow_empty_days) for t in school.teachers
+    }
+
+
+def test_activities_not_overlapping_keep_whole_lessons_apart(tmp_path):
+    # 1 + 2: one split activity (lesson fet1); 1, 2, 3 apart: fet1 and fet3; 3, 4 apart: fet3 and fet4;
+    # 1 and 4 only: part of fet1, not represented
+    year = (
+        "<Year><Name>1</Name><Group><Name>1A</Name></Group><Group><Name>1B</Name></Group>"
+        "<Group><Name>1C</Name></Group></Year>"
+    )
+    activities = [("T1", "Math", "1A")] * 2 + [("T2", "Art", "1B"), ("T3", "Math", "1C")]
+    path = _fet(tmp_path, year, activities, teachers=("T1", "T2", "T3"), days=2, hours=2)
+    text = path.read_text(encoding="utf-8")
+    for aid in (1, 2):
+        text = text.replace(f"<Id>{aid}</Id><Activity_Group_Id>0<", f"<Id>{aid}</Id><Activity_Group_Id>1<")
+    path.write_text(text, encoding="utf-8")
+
+    def apart(ids: list[int]) -> str:
+        listed = [("Activity_Id", i) for i in ids]
+        return _element("ConstraintActivitiesNotOverlapping", [("Number_of_Activities", len(ids)), *listed])
+
+    school, report = import_fet(_with_constraints(path, apart([1, 2, 3]) + apart([3, 4]) + apart([1, 4])))
+    assert report.outcome_of("ConstraintActivitiesNotOverlapping") == {"mapped": 2, "not_represented": 1}
+    linked = {lesson.id: lesson.not_with for lesson in school.lessons if lesson.not_with}
+    assert linked == {"fet3": ["fet1"], "fet4": ["fet3"]}
+    result = solve(school, SolveOptions(time_limit=10, workers=1))
+    assert check(school, result.solution).ok
+    slots = {lesson: {(p.day, p.period) for p in result.solution.placements if p.lesson == lesson} for lesson in linked}
+    slots["fet1"] = {(p.day, p.period) for p in result.solution.placements if p.lesson == "fet1"}
+    assert not slots["fet1"] & slots["fet3"] and not slots["fet3"] & slots["fet4"]
+
+    out = tmp_path / "again.fet"
+    export_report = export_fet(school, out)
+    assert "ConstraintActivitiesNotOverlapping ×2: lessons with not_with, pair by pair" in export_report.expressed
+    written = ET.parse(out).getroot().findall("Time_Constraints_List/ConstraintActivitiesNotOverlapping")
+    assert [e.findtext("Number_of_Activities") for e in written] == ["3", "2"]
+    again, _ = import_fet(out)
+    assert {lesson.id: lesson.not_with for lesson in again.lessons if lesson.not_with} == linked

@@ -62,6 +62,21 @@ def test_more_periods_than_a_teachers_days_hold_is_named_by_counting():
     assert finding.message.endswith("除去不可用时段和教研时间后最多 3 节")
 
 
+def test_daily_minimums_the_weekly_load_cannot_split_into_are_named_by_counting():
+    # 张老师: 语文 4 a week; at least 2 on every one of 3 days needs 6
+    data = tiny()
+    data["teachers"][0].update(min_lessons_per_day=2, allow_empty_days=False)
+    (finding,) = precheck(School.model_validate(data))
+    assert finding.rule == "teacher_min_day"
+    assert finding.message == "张老师 任课 4 节/周，但每天都要有 2–5 节（共 3 天），需 6–15 节"
+    # 三年级1班: 11 periods a week in days of 4–5 (or none): 2 days hold 8–10, 3 days 12–15
+    data = tiny()
+    data["classes"][0]["min_lessons_per_day"] = 4
+    (finding,) = precheck(School.model_validate(data))
+    assert finding.rule == "class_lessons_per_day" and finding.need == 11
+    assert finding.message == "三年级1班 每周 11 节课，但有课的日子每天 4–5 节，凑不成 11 节"
+
+
 def test_playground_too_small_for_daily_pe():
     data = tiny(
         rooms=[

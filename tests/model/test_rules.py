@@ -245,6 +245,54 @@ def test_teacher_max_days_that_cannot_hold_is_infeasible_and_named():
     assert named and "张老师" in named[0] and "教师每周上课天数上限" in named[0]
 
 
+def _chinese_pinned_at_both_ends(data: dict, classes: tuple[str, ...], **teacher) -> School:
+    """张老师 teaches 语文 (at most 2 a day a class) in ``classes``; on 周一 the first class's starts in
+    period 1, the last class's in period 5; ``teacher`` fields set on 张老师."""
+    data["assignments"] = [a for a in data["assignments"] if a["subject"] != "chinese" or a["class_id"] not in classes]
+    data["lessons"] = [
+        {"id": f"{c}.chinese", "subject": "chinese", "teachers": ["t1"], "groups": [c], "count": 4} for c in classes
+    ]
+    data["lessons"][0]["pinned"] = [{"day": 1, "period": 1}]
+    data["lessons"][-1]["pinned"] = [*data["lessons"][-1].get("pinned", []), {"day": 1, "period": 5}]
+    data["teachers"][0].update(teacher)
+    return School.model_validate(data)
+
+
+def teacher_gaps_by_day(school: School, solution, teacher_id: str) -> dict[int, int]:
+    """Free periods between two the teacher teaches on a day, unavailable periods excepted (one bell schedule)."""
+    teacher = school.teacher_by_id[teacher_id]
+    taught = {(day, p) for _, day, p, _, teachers in covered(school, solution) if teacher_id in teachers}
+    out = {}
+    for day in range(1, len(school.days) + 1):
+        periods = [p for d, p in taught if d == day]
+        between = range(min(periods, default=0) + 1, max(periods, default=0))
+        out[day] = sum((day, p) not in taught and teacher.free(day, p, "primary") for p in between)
+    return out
+
+
+def test_teacher_max_gaps_fills_the_day_between_lessons_at_both_ends():
+    # 周一 张老师 teaches in periods 1 and 5 (pinned) and at most 2 more (语文 2 a day a class):
+    # one gap at the least that day, and none on the other days
+    school = _chinese_pinned_at_both_ends(tiny(), ("c3-1", "c3-2"), max_gaps_per_day=1, max_gaps_per_week=1)
+    solution = solved(school)
+    assert teacher_gaps_by_day(school, solution, "t1") == {1: 1, 2: 0, 3: 0}
+    assert check(school, solution).ok
+
+
+def test_teacher_max_gaps_with_unavailable_periods_is_infeasible_and_named():
+    # 周一 张老师 teaches 三年级1班 in periods 1 and 5 only (语文 2 a day); period 3 unavailable is no gap
+    away = [{"day": 1, "period": 3}]
+    school = _chinese_pinned_at_both_ends(tiny(), ("c3-1",), max_gaps_per_day=2, unavailable=away)
+    solution = solved(school)
+    assert teacher_gaps_by_day(school, solution, "t1")[1] == 2
+    result = solve(_chinese_pinned_at_both_ends(tiny(), ("c3-1",), max_gaps_per_day=1, unavailable=away), OPTIONS)
+    assert result.status == "infeasible"
+    named = [f.message for f in result.explanation if f.rule == "teacher_max_gaps"]
+    assert named and "张老师" in named[0] and "教师空堂上限" in named[0]
+    relaxed = [f.message for f in result.explanation if f.rule == "relaxation"]
+    assert "放宽建议（已验证可排出课表）：把 张老师 每天空堂上限从 1 提高到 2" in relaxed
+
+
 def test_allowed_starts_keep_sessions_in_their_slots():
     allowed = [(1, 4), (2, 4), (3, 4), (1, 5)]
     school = _chinese_as_lesson(tiny(), allowed_starts=[{"day": d, "period": p} for d, p in allowed])
@@ -276,6 +324,193 @@ def test_same_time_lessons_start_together():
 
     assert starts("c31-chinese", solution.placements) == starts("c32-chinese", solution.placements)
     assert (2, 5) in starts("c31-chinese", solution.placements)  # pulled into 三年级2班's pinned afternoon slot
+
+
+def _teacher_days(school: School, solution, teacher: str) -> list[int]:
+    """Periods the teacher teaches on each day, sorted."""
+    per_day = Counter({day: 0 for day in range(1, len(school.days) + 1)})
+    for p in solution.placements:
+        lesson = school.lesson_by_id[p.lesson]
+        if teacher in lesson.teachers:
+            per_day[p.day] += lesson.duration
+    return sorted(per_day.values())
+
+
+def test_teacher_min_day_gives_a_teaching_day_at_least_that_many_periods():
+    # 张老师: 语文 4 a week, at most 2 a day; at least 2 on a day with lessons: two days of 2, one free day
+    data = tiny()
+    data["teachers"][0]["min_lessons_per_day"] = 2
+    school = School.model_validate(data)
+    solution = solved(school)
+    assert _teacher_days(school, solution, "t1") == [0, 2, 2]
+    assert check(school, solution).ok
+
+
+def test_teacher_min_day_on_every_day_that_cannot_hold_is_infeasible_and_named():
+    # 张老师 also teaches 三年级2班 语文 (8 a week) and must teach 2 every day, but is away on 周三
+    data = tiny()
+    data["assignments"][1]["teachers"] = ["t1"]
+    data["teachers"][0].update(
+        min_lessons_per_day=2, allow_empty_days=False, unavailable=[{"day": 3, "period": p} for p in range(1, 6)]
+    )
+    result = solve(School.model_validate(data), OPTIONS)
+    assert result.status == "infeasible"
+    named = [f.message for f in result.explanation if f.rule == "teacher_min_day"]
+    assert named == ["张老师：教师每天最少课时"]
+    verified = [f.message for f in result.explanation if f.rule == "relaxation" and "已验证" in f.message]
+    assert any("张老师" in m for m in verified), result.explanation
+
+
+def _two_subjects(data: dict) -> dict:
+    """Each class has 语文 4 and 数学 2 a week only (no daily activity rule): 6 periods."""
+    data["policy"]["overrides"] = {"weekly_lessons.3": {"chinese": 4, "math": 2}, "daily_activity_minutes": 0}
+    data["assignments"] = [a for a in data["assignments"] if a["subject"] in ("chinese", "math")]
+    return data
+
+
+def test_class_min_lessons_per_day_leaves_a_day_empty_or_fills_it():
+    # 6 periods, at least 3 on a day with lessons: two days of 3 and a free day
+    data = _two_subjects(tiny())
+    data["classes"][0]["min_lessons_per_day"] = 3
+    school = School.model_validate(data)
+    solution = solved(school)
+    per_day = Counter({day: 0 for day in (1, 2, 3)})
+    for c, day, _, _, _ in covered(school, solution):
+        per_day[day] += c == "c3-1"
+    assert sorted(per_day.values()) == [0, 3, 3]
+    assert check(school, solution).ok
+    # without empty days 3 × 3 periods are needed: infeasible, named by counting
+    data["classes"][0]["allow_empty_days"] = False
+    result = solve(School.model_validate(data), OPTIONS)
+    assert result.status == "infeasible"
+    (finding,) = [f for f in result.explanation if f.rule == "class_lessons_per_day"]
+    assert finding.message == "三年级1班 每周 6 节课，但每天都要有 3–5 节（共 3 天），需 9–15 节"
+
+
+def test_class_max_lessons_per_day_caps_each_day():
+    # 11 periods a week at most 4 a day: 4 + 4 + 3
+    data = tiny()
+    data["classes"][0]["max_lessons_per_day"] = 4
+    school = School.model_validate(data)
+    solution = solved(school)
+    per_day = Counter(day for c, day, _, _, _ in covered(school, solution) if c == "c3-1")
+    assert sorted(per_day.values()) == [3, 4, 4]
+    assert check(school, solution).ok
+
+
+def test_class_max_lessons_per_day_that_cannot_hold_is_infeasible_and_named():
+    # 11 periods a week, at most 3 a day on 3 days: named by counting
+    data = tiny()
+    data["classes"][0]["max_lessons_per_day"] = 3
+    result = solve(School.model_validate(data), OPTIONS)
+    assert result.status == "infeasible"
+    (finding,) = [f for f in result.explanation if f.rule == "class_lessons_per_day"]
+    assert finding.message == "三年级1班 每周 11 节课，但本班每天最多 3 节，每周最多 9 节"
+
+
+def test_lessons_not_with_each_other_never_overlap():
+    data = tiny()
+    data["assignments"] = [a for a in data["assignments"] if a["subject"] != "chinese"]
+    data["lessons"] = [
+        {"id": "c31-chinese", "subject": "chinese", "teachers": ["t1"], "groups": ["c3-1"], "count": 4},
+        {"id": "c32-chinese", "subject": "chinese", "teachers": ["t2"], "groups": ["c3-2"], "count": 4},
+    ]
+    data["lessons"][1]["not_with"] = ["c31-chinese"]
+    school = School.model_validate(data)
+    solution = solved(school)
+    slots = Counter((p.day, p.period) for p in solution.placements if p.lesson.endswith("chinese"))
+    assert sum(slots.values()) == 8 and max(slots.values()) == 1
+    assert check(school, solution).ok
+    # both pinned to 周一 第1节: infeasible, the pair is named
+    for lesson in data["lessons"]:
+        lesson["pinned"] = [{"day": 1, "period": 1}]
+    result = solve(School.model_validate(data), OPTIONS)
+    assert result.status == "infeasible"
+    named = [f.message for f in result.explanation if f.rule == "not_overlapping"]
+    assert named == ["三年级2班 语文 与 三年级1班 语文：不能同时上的课"]
+    verified = [f.message for f in result.explanation if f.rule == "relaxation" and "已验证" in f.message]
+    assert "允许 语文（c32-chinese）与 语文（c31-chinese）同时上课（取消“不能同时上”）" in " ".join(verified)
+
+
+def _day_periods(school: School, solution, class_id: str) -> dict[int, list[int]]:
+    """Per day, the sorted periods covering the class."""
+    out: dict[int, list[int]] = {day: [] for day in range(1, len(school.days) + 1)}
+    for c, day, period, _, _ in covered(school, solution):
+        if c == class_id:
+            out[day].append(period)
+    return {day: sorted(periods) for day, periods in out.items()}
+
+
+def _pinned_music_and_pe(data: dict, music: tuple[int, int], pe: tuple[int, int]) -> dict:
+    """三年级1班's music and PE as lessons, one session of each pinned to the (day, period) given."""
+    data["assignments"] = [
+        a for a in data["assignments"] if a["class_id"] != "c3-1" or a["subject"] not in ("music", "pe")
+    ]
+    data["lessons"] = [
+        {"id": "c31-music", "subject": "music", "teachers": ["t5"], "groups": ["c3-1"], "count": 1, "slot": music},
+        {"id": "c31-pe", "subject": "pe", "teachers": ["t4"], "groups": ["c3-1"], "count": 3, "slot": pe},
+    ]
+    for lesson in data["lessons"]:
+        day, period = lesson.pop("slot")
+        lesson["pinned"] = [{"day": day, "period": period}]
+    return data
+
+
+def test_class_no_gaps_keeps_each_day_one_block():
+    # 音乐 pinned to 周一 第1节 and 体育 to 第5节: without gaps 三年级1班 has all five periods on Monday
+    data = _pinned_music_and_pe(tiny(), music=(1, 1), pe=(1, 5))
+    data["classes"][0]["no_gaps"] = True
+    school = School.model_validate(data)
+    solution = solved(school)
+    days = _day_periods(school, solution, "c3-1")
+    assert days[1] == [1, 2, 3, 4, 5]
+    assert all(periods == list(range(periods[0], periods[-1] + 1)) for periods in days.values() if periods)
+    assert check(school, solution).ok
+
+
+def test_class_no_gaps_that_cannot_hold_is_infeasible_and_named():
+    # as above, but 张老师 (语文) is away on Monday: only one 数学 (at most 1 a day) is left for periods 2–4
+    data = _pinned_music_and_pe(tiny(), music=(1, 1), pe=(1, 5))
+    data["classes"][0]["no_gaps"] = True
+    data["teachers"][0]["unavailable"] = [{"day": 1, "period": p} for p in range(1, 6)]
+    result = solve(School.model_validate(data), OPTIONS)
+    assert result.status == "infeasible"
+    named = [f.message for f in result.explanation if f.rule == "class_no_gaps"]
+    assert named and "三年级1班" in named[0] and "班级无空堂" in named[0]
+    verified = [f.message for f in result.explanation if f.rule == "relaxation" and "已验证" in f.message]
+    assert "放宽建议（已验证可排出课表）：允许 三年级1班 有空堂（取消“无空堂”）" in verified, result.explanation
+
+
+def test_class_starts_first_period_puts_a_lesson_in_period_1_every_day():
+    # on Monday only 赵老师 (体育) can teach in period 1: 三年级1班, which has lessons every day, has PE then
+    data = tiny()
+    data["classes"][0]["starts_first_period"] = True
+    for teacher in data["teachers"]:
+        if teacher["id"] != "t4":
+            teacher["unavailable"] = [{"day": 1, "period": 1}]
+    school = School.model_validate(data)
+    solution = solved(school)
+    days = _day_periods(school, solution, "c3-1")
+    assert all(periods[0] == 1 for periods in days.values())
+    monday_first = [p.lesson for p in solution.placements if (p.day, p.period) == (1, 1)]
+    assert [school.lesson_by_id[lid].groups for lid in monday_first] == [["c3-1"]]
+    assert check(school, solution).ok
+
+
+def test_class_starts_first_period_that_cannot_hold_is_infeasible_and_named():
+    # both classes need PE every day and must start in period 1; on Monday only 赵老师 is there, for one class
+    data = tiny()
+    for school_class in data["classes"]:
+        school_class["starts_first_period"] = True
+    for teacher in data["teachers"]:
+        if teacher["id"] != "t4":
+            teacher["unavailable"] = [{"day": 1, "period": 1}]
+    result = solve(School.model_validate(data), OPTIONS)
+    assert result.status == "infeasible"
+    named = [f.message for f in result.explanation if f.rule == "class_starts_first_period"]
+    assert named and "班级每天从第1节开始" in named[0]
+    verified = [f.message for f in result.explanation if f.rule == "relaxation" and "已验证" in f.message]
+    assert "放宽建议（已验证可排出课表）：允许 三年级1班 某天不从第1节开始上课（取消“每天从第1节开始”）" in verified
 
 
 def test_teacher_max_per_day():
