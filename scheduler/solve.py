@@ -160,8 +160,8 @@ def solve(
         bound = solver.best_objective_bound if status == "unknown" else None
         if status == "unknown" and first_values is not None and not (stop is not None and stop.is_set()):
             # The optimisation found nothing better in its time: keep the first timetable, soft goals counted.
-            solver = _fixed(built, first_values, options)
-            status = "feasible" if solver.status_name() in ("OPTIMAL", "FEASIBLE") else "unknown"
+            solver, fixed = _fixed(built, first_values, options)
+            status = "feasible" if fixed in (cp_model.OPTIMAL, cp_model.FEASIBLE) else "unknown"
     done.set()
     wall = time.perf_counter() - started
 
@@ -253,13 +253,12 @@ def _first_phase(
     return status, [solver.boolean_value(var) for var in decision_vars(plain.vars)], build_time
 
 
-def _fixed(built, values: list[bool], options: SolveOptions) -> cp_model.CpSolver:
+def _fixed(built, values: list[bool], options: SolveOptions) -> tuple[cp_model.CpSolver, int]:
     """The full model with every decision fixed to ``values``: the soft goals of that timetable."""
     for var, value in zip(decision_vars(built.vars), values, strict=True):
         built.model.add(var == int(value))
     solver = _solver(options, FIXED_TIME_LIMIT)
-    solver.solve(built.model)
-    return solver
+    return solver, solver.solve(built.model)
 
 
 def _stop_when(stop: threading.Event, done: threading.Event, solvers: list) -> None:

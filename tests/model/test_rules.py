@@ -13,6 +13,7 @@ from tiny import PERIODS, tiny, tiny_school
 
 from scheduler.check import check
 from scheduler.domain import School
+from scheduler.solution import Placement, Solution
 from scheduler.solve import SolveOptions, solve
 
 OPTIONS = SolveOptions(time_limit=20, workers=2)
@@ -607,3 +608,26 @@ def test_a_class_without_lessons_is_no_crash():
     result = solve(school, SolveOptions(time_limit=10))
     assert result.solution is not None, result.status
     assert check(school, result.solution).ok
+
+
+def test_a_fixed_first_timetable_keeps_its_placements_and_gets_its_soft_goals_counted():
+    # solve() falls back on this when the optimisation finds nothing better in its time
+    from ortools.sat.python import cp_model
+
+    from scheduler.model import build_model
+    from scheduler.model.variables import decision_vars
+    from scheduler.solve import _fixed
+
+    school = tiny_school()
+    plain = build_model(school, objective=False)
+    first = cp_model.CpSolver()
+    assert first.solve(plain.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    values = [first.boolean_value(var) for var in decision_vars(plain.vars)]
+    built = build_model(school)
+    fixed, status = _fixed(built, values, OPTIONS)
+    assert status == cp_model.OPTIMAL
+    starts = {key for key, var in plain.vars.start.items() if first.boolean_value(var)}
+    assert {key for key, var in built.vars.start.items() if fixed.boolean_value(var)} == starts
+    placements = [Placement(lesson=lesson, day=day, period=period) for lesson, day, period in sorted(starts)]
+    report = check(school, Solution(school_id=school.id, placements=placements))
+    assert {name: int(fixed.value(expr)) for name, expr in built.terms.items()} == report.soft
