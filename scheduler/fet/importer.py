@@ -60,8 +60,8 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   (100 %) with a limit of 0 → ``SchoolClass.no_gaps`` / ``starts_first_period`` of the classes meant
   (all students: every class; a year: its classes; a group: its class; subgroups only when they are
   all of their class's sections); a limit above 0, or part of a class, is not represented. The
-  placeholder lessons above count as lessons for these rules, whereas FET skips not-available and
-  break slots: a placeholder before or after a class's lessons of the day extends its block (reported).
+  placeholder lessons above would count as lessons for these rules, whereas FET skips not-available
+  and break slots, so for a class with placeholders both rules are left off (looser, reported).
 - Policy overrides make the imported school self-consistent: ``weekly_lessons.<grade>`` is what
   the file gives (a subject whose periods differ between pupil sets of one grade is left out
   of the plan and reported; each lesson's count still fixes it), the daily activity rule is off
@@ -1289,18 +1289,26 @@ class _Reader:
         self.classes = kept
 
     def _note_flags_over_placeholders(self, lessons: list[dict]) -> None:
-        """Placeholder lessons count as lessons for no_gaps / starts_first_period; FET skips those slots."""
+        """No gaps / first-period start are left off for classes with placeholder lessons, and reported.
+
+        Placeholders would count as lessons for those rules, whereas FET skips not-available and
+        break slots: kept, they can make a file FET solves infeasible (Italy/Ancona). Left off, the
+        import is looser than the file for those classes, never stricter.
+        """
         blocked = {
             g.partition(":")[0] for lesson in lessons if lesson["subject"] == BLOCKED_SUBJECT for g in lesson["groups"]
         }
-        names = [
-            c["name"] for c in self.classes if c["id"] in blocked and (c.get("no_gaps") or c.get("starts_first_period"))
-        ]
-        if names:
+        cleared = []
+        for c in self.classes:
+            if c["id"] in blocked and (c.get("no_gaps") or c.get("starts_first_period")):
+                c["no_gaps"] = c["starts_first_period"] = False
+                cleared.append(c["name"])
+        if cleared:
             self.lossy.append(
-                f"{len(names)} classes with no gaps or a first-period start also have not-available or break slots "
-                f"({', '.join(names[:3])}{'…' if len(names) > 3 else ''}): their placeholder lessons count as "
-                "lessons here, so a day's lessons must reach them; FET counts such slots as neither lessons nor gaps"
+                f"{len(cleared)} classes with no gaps or a first-period start also have not-available or break "
+                f"slots ({', '.join(cleared[:3])}{'…' if len(cleared) > 3 else ''}): their placeholder lessons "
+                "would count as lessons for those rules, FET's slots do not; the two rules are left off for "
+                "these classes (looser than the file)"
             )
 
     def _placeholder_lessons(self, removed: list[int], slot) -> list[dict]:
