@@ -656,26 +656,26 @@ class _Reader:
         teacher = self._teacher(element, "Teacher_Name", where)
         if teacher:
             limit = _int(element, "Maximum_Hours_Daily", 0)
-            teacher["max_day"] = min(limit, teacher["max_day"] if teacher["max_day"] is not None else limit)
+            _keep_smallest(teacher, "max_day", limit)
         return "mapped", "teacher.max_lessons_per_day"
 
     def _c_ConstraintTeachersMaxHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         limit = _int(element, "Maximum_Hours_Daily", 0)
         for teacher in self.teachers.values():
-            teacher["max_day"] = min(limit, teacher["max_day"] if teacher["max_day"] is not None else limit)
+            _keep_smallest(teacher, "max_day", limit)
         return "mapped", "max_lessons_per_day of every teacher"
 
     def _c_ConstraintTeacherMaxDaysPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         teacher = self._teacher(element, "Teacher_Name", where)
         if teacher:
             limit = _int(element, "Max_Days_Per_Week", 7)
-            teacher["max_days"] = min(limit, teacher["max_days"] if teacher["max_days"] is not None else limit)
+            _keep_smallest(teacher, "max_days", limit)
         return "mapped", "teacher.max_days_per_week"
 
     def _c_ConstraintTeachersMaxDaysPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         limit = _int(element, "Max_Days_Per_Week", 7)
         for teacher in self.teachers.values():
-            teacher["max_days"] = min(limit, teacher["max_days"] if teacher["max_days"] is not None else limit)
+            _keep_smallest(teacher, "max_days", limit)
         return "mapped", "max_days_per_week of every teacher"
 
     def _c_ConstraintTeacherMaxGapsPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:

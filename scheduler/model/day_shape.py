@@ -3,6 +3,8 @@ no gaps (无空堂) and a start in period 1."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ortools.sat.python import cp_model
 
 from scheduler.domain import BellSchedule, Lesson, minutes
@@ -105,47 +107,40 @@ def _atom_day_cover(v: Vars, atom: str, day: int, n_periods: int) -> list[cp_mod
     return [0, *(sum(by_period[p]) if by_period[p] else 0 for p in range(1, n_periods + 1))]
 
 
-def add_class_no_gaps(m: cp_model.CpModel, v: Vars) -> None:
-    """A class with ``no_gaps``: each day, the periods covering each of its atoms form one block (无空堂)."""
+def _flagged_atom_days(v: Vars, flag: str) -> Iterator[tuple[str, str, int, list[cp_model.LinearExprT]]]:
+    """(class id, atom, day, per-period cover) for every atom with lessons of a class whose ``flag`` is set."""
     school = v.school
     for school_class in school.classes:
-        if not school_class.no_gaps:
+        if not getattr(school_class, flag):
             continue
         n_periods = len(school.schedule_by_stage[school_class.stage].periods)
         for atom in school_class.atoms():
-            if not v.lessons_by_atom.get(atom):
-                continue
-            for day in v.days:
-                cover = _atom_day_cover(v, atom, day, n_periods)
-                # begins[p]: a block of covered periods begins at p; one block a day at most
-                begins = []
-                for p in range(1, n_periods + 1):
-                    if isinstance(cover[p], int):
-                        continue  # nothing can cover p, so no block begins there
-                    begin = m.new_bool_var(f"begins[{atom},{day},{p}]")
-                    m.add(begin >= cover[p] - cover[p - 1])
-                    begins.append(begin)
-                if len(begins) > 1:
-                    m.add(sum(begins) <= 1).only_enforce_if(v.enforce("class_no_gaps", school_class.id))
+            if v.lessons_by_atom.get(atom):
+                for day in v.days:
+                    yield school_class.id, atom, day, _atom_day_cover(v, atom, day, n_periods)
+
+
+def add_class_no_gaps(m: cp_model.CpModel, v: Vars) -> None:
+    """A class with ``no_gaps``: each day, the periods covering each of its atoms form one block (无空堂)."""
+    for class_id, atom, day, cover in _flagged_atom_days(v, "no_gaps"):
+        # begins[p]: a block of covered periods begins at p; one block a day at most
+        begins = []
+        for p in range(1, len(cover)):
+            if isinstance(cover[p], int):
+                continue  # nothing can cover p, so no block begins there
+            begin = m.new_bool_var(f"begins[{atom},{day},{p}]")
+            m.add(begin >= cover[p] - cover[p - 1])
+            begins.append(begin)
+        if len(begins) > 1:
+            m.add(sum(begins) <= 1).only_enforce_if(v.enforce("class_no_gaps", class_id))
 
 
 def add_class_starts_first_period(m: cp_model.CpModel, v: Vars) -> None:
     """A class with ``starts_first_period``: on a day an atom of it has a lesson, period 1 covers that atom."""
-    school = v.school
-    for school_class in school.classes:
-        if not school_class.starts_first_period:
-            continue
-        n_periods = len(school.schedule_by_stage[school_class.stage].periods)
-        for atom in school_class.atoms():
-            if not v.lessons_by_atom.get(atom):
-                continue
-            for day in v.days:
-                cover = _atom_day_cover(v, atom, day, n_periods)
-                for p in range(2, n_periods + 1):
-                    if not isinstance(cover[p], int):
-                        m.add(cover[1] >= cover[p]).only_enforce_if(
-                            v.enforce("class_starts_first_period", school_class.id)
-                        )
+    for class_id, _, _, cover in _flagged_atom_days(v, "starts_first_period"):
+        for p in range(2, len(cover)):
+            if not isinstance(cover[p], int):
+                m.add(cover[1] >= cover[p]).only_enforce_if(v.enforce("class_starts_first_period", class_id))
 
 
 def block_activity_minutes(schedule: BellSchedule, day: int) -> int:
