@@ -207,7 +207,10 @@ class Lesson(Record):
     id: str
     subject: str
     teachers: list[str] = []
-    groups: list[str] = Field(min_length=1)
+    # pupil groups; empty for a lesson without pupils (值班、教研活动 to place: FET activities without
+    # students), which then names its bell schedule's ``stage``
+    groups: list[str] = []
+    stage: Stage | None = None
     duration: int = Field(1, ge=1, le=4)
     count: int = Field(1, ge=1, le=20)
     room: str | None = None  # a fixed room; otherwise any room of the subject's room type
@@ -415,7 +418,8 @@ class School(Record):
         return [self.class_by_id[c] for c in seen]
 
     def stage_of(self, lesson: Lesson) -> Stage:
-        return self.classes_of(lesson)[0].stage
+        """The stage whose bell schedule the lesson follows: its classes', or its own without pupils."""
+        return self.classes_of(lesson)[0].stage if lesson.groups else lesson.stage
 
     def schedule_of(self, lesson: Lesson) -> BellSchedule:
         return self.schedule_by_stage[self.stage_of(lesson)]
@@ -666,6 +670,12 @@ class School(Record):
                 lesson_stages.add(classes[class_id].stage)
             if len(lesson_stages) > 1:
                 errors.append(f"{where}.groups: mixes primary and middle-school classes")
+            if not lesson.groups and lesson.stage is None:
+                errors.append(f"{where}.groups: no pupil group; a lesson without pupils (值班、教研) needs a stage")
+            elif lesson.stage is not None and lesson.stage not in stages:
+                errors.append(f"{where}.stage: no bell schedule for stage '{lesson.stage}'")
+            elif lesson.groups and lesson.stage is not None and lesson_stages and lesson.stage not in lesson_stages:
+                errors.append(f"{where}.stage: '{lesson.stage}' is not the stage of its classes")
             if len(lesson.pinned) > lesson.count:
                 errors.append(f"{where}.pinned: {len(lesson.pinned)} pinned slots for {lesson.count} sessions")
             for j, slot in enumerate(lesson.pinned):

@@ -156,7 +156,7 @@ SHEETS: dict[str, list[Column]] = {
         _c("id", "str", "课程编号"),
         _c("subject", "str", "学科编号"),
         _c("teachers", "list", "教师编号，逗号分隔"),
-        _c("groups", "list", "班级或分组：c3-2 或 c3-2:男，逗号分隔"),
+        _c("groups", "list", "班级或分组：c3-2 或 c3-2:男，逗号分隔；空=无学生的安排（值班、教研）"),
         _c("duration", "int", "每次几节连上"),
         _c("count", "int", "每周几次"),
         _c("room", "str", "固定教室编号"),
@@ -166,6 +166,7 @@ SHEETS: dict[str, list[Column]] = {
         _c("allowed_starts", "slots", "允许开始的时间：星期-节次，如 1-1, 2-1；空=任何时间"),
         _c("same_time_as", "str", "与哪门课（课程编号）同时上课（走班/平行课，两门课每周次数相同）"),
         _c("not_with", "list", "不能与哪些课（课程编号）同时上课，逗号分隔"),
+        _c("stage", "str", "无学生的安排用哪个学段的作息：primary / middle；有班级时留空"),
     ],
     "meetings": [
         _c("id", "str", "会议编号"),

@@ -96,6 +96,13 @@ def _lessons_by_atom(school: School) -> dict[str, list[Lesson]]:
     return out
 
 
+def _pupils_name(school: School, lesson: Lesson) -> str:
+    """三年级1班、三年级2班 — or the teachers of a lesson without pupils (值班、教研)."""
+    return "、".join(_atom_name(school, g) for g in lesson.groups) or "、".join(
+        school.teacher_by_id[t].name for t in lesson.teachers
+    )
+
+
 def _atom_name(school: School, atom: str) -> str:
     class_id, _, section = atom.partition(":")
     name = school.class_by_id[class_id].name
@@ -393,7 +400,7 @@ def check_different_days(school: School) -> list[Finding]:
         apart = lesson.min_days_apart
         need = (lesson.count - 1) * apart + 1
         if need > n_days:
-            groups = "、".join(_atom_name(school, g) for g in lesson.groups)
+            groups = _pupils_name(school, lesson)
             spacing = "分在不同的日子" if apart == 1 else f"每两次至少相隔 {apart} 天"
             out.append(
                 Finding(
@@ -727,7 +734,7 @@ def _describe_guard(school: School, family: str, key: str) -> str:
         who = "、".join(r.name for r in school.rooms if r.type == head)
     elif head in school.lesson_by_id:
         lesson = school.lesson_by_id[head]
-        who = "、".join(_atom_name(school, g) for g in lesson.groups) + " " + _subject_name(school, lesson.subject)
+        who = _pupils_name(school, lesson) + " " + _subject_name(school, lesson.subject)
     elif head in school.club_by_id:
         who = f"社团「{school.club_by_id[head].name}」"
     elif head in ("primary", "middle"):
@@ -744,8 +751,7 @@ def _describe_guard(school: School, family: str, key: str) -> str:
         who += " " + _subject_name(school, tail)
     elif family == "not_overlapping" and tail in school.lesson_by_id:
         other = school.lesson_by_id[tail]
-        groups = "、".join(_atom_name(school, g) for g in other.groups)
-        who += f" 与 {groups} {_subject_name(school, other.subject)}"
+        who += f" 与 {_pupils_name(school, other)} {_subject_name(school, other.subject)}"
     return f"{who}：{rule}"
 
 

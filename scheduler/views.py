@@ -234,7 +234,7 @@ def teacher_grid(school: School, solution: Solution, teacher_id: str) -> pd.Data
     lessons = [lesson for lesson in school.all_lessons if teacher.id in lesson.teachers]
     grid, labels = _empty_grid(school, _schedules_for(school, lessons))
     entries = [
-        (p, f"{_groups_text(school, p.groups)} {p.subject_name}")
+        (p, f"{_groups_text(school, p.groups)} {p.subject_name}".strip())
         for p in _described(school, solution)
         if teacher.id in p.teachers
     ]
@@ -255,7 +255,7 @@ def room_grid(school: School, solution: Solution, room_id: str) -> pd.DataFrame:
     ]
     candidates += [school.lesson_by_id[p.lesson] for p in placed]
     grid, labels = _empty_grid(school, _schedules_for(school, candidates))
-    entries = [(p, f"{_groups_text(school, p.groups)} {p.subject_name}") for p in placed]
+    entries = [(p, f"{_groups_text(school, p.groups)} {p.subject_name}".strip()) for p in placed]
     return _fill(school, grid, labels, entries)
 
 

@@ -42,7 +42,7 @@ def check_teacher_clash(ctx: Context) -> Iterator[Violation]:
                 rule="teacher_clash",
                 message=f"{ctx.teacher_name(teacher_id)} {ctx.day_name(second.day)} 第{second.period}节 同时有两节课：{both}",
                 teacher_id=teacher_id,
-                class_id=second.class_ids[0],
+                class_id=second.class_id,
                 lesson_id=second.lesson.id,
                 day=second.day,
                 period=second.period,
@@ -66,7 +66,7 @@ def check_not_overlapping(ctx: Context) -> Iterator[Violation]:
                     yield Violation(
                         rule="not_overlapping",
                         message=f"{ctx.lesson_label(lesson)} 与 {ctx.lesson_label(other)} 不能同时上课，却{when}",
-                        class_id=mine.class_ids[0],
+                        class_id=mine.class_id,
                         lesson_id=lesson.id,
                         day=mine.day,
                         period=mine.period,
@@ -89,7 +89,7 @@ def check_room_missing(ctx: Context) -> Iterator[Violation]:
             yield Violation(
                 rule="room_missing",
                 message=f"{ctx.lesson_label(session.lesson)} {ctx.slot_name(session)} 没有安排教室，需要{_room_kind(ctx, room_type)}",
-                class_id=session.class_ids[0],
+                class_id=session.class_id,
                 lesson_id=session.lesson.id,
                 day=session.day,
                 period=session.period,
@@ -110,7 +110,7 @@ def check_room_type(ctx: Context) -> Iterator[Violation]:
                     f"{ctx.lesson_label(session.lesson)} {ctx.slot_name(session)} 排在{room.name}（{room.type} 类），"
                     f"需要{_room_kind(ctx, room_type)}"
                 ),
-                class_id=session.class_ids[0],
+                class_id=session.class_id,
                 room_id=room.id,
                 lesson_id=session.lesson.id,
                 day=session.day,
@@ -144,7 +144,7 @@ def check_room_capacity(ctx: Context) -> Iterator[Violation]:
                     f"（容量 {room.capacity}）：{names}"
                 ),
                 room_id=room_id,
-                class_id=arriving.class_ids[0],
+                class_id=arriving.class_id,
                 lesson_id=arriving.lesson.id,
                 day=arriving.day,
                 period=arriving.period,
@@ -168,7 +168,7 @@ def check_room_unavailable(ctx: Context) -> Iterator[Violation]:
                             f"却安排了 {ctx.lesson_label(session.lesson)}"
                         ),
                         room_id=room_id,
-                        class_id=session.class_ids[0],
+                        class_id=session.class_id,
                         lesson_id=session.lesson.id,
                         day=session.day,
                         period=period,

@@ -167,9 +167,16 @@ class Context:
         return subject.name if subject else subject_id
 
     def lesson_label(self, lesson: Lesson) -> str:
-        """三年级1班、三年级2班 数学 — the groups and the subject."""
-        groups = "、".join(self.atom_name(g) for g in lesson.groups)
+        """三年级1班、三年级2班 数学 — the groups and the subject; 王老师 值班 for a lesson without pupils."""
+        groups = "、".join(self.atom_name(g) for g in lesson.groups) or "、".join(
+            self.teacher_name(t) for t in lesson.teachers
+        )
         return f"{groups} {self.subject_name(lesson.subject)}"
+
+    def class_id_of(self, lesson: Lesson | None) -> str | None:
+        """The lesson's first class (a violation's class column); None without pupils."""
+        classes = self.school.classes_of(lesson) if lesson else []
+        return classes[0].id if classes else None
 
     def slot_name(self, session: Session) -> str:
         """周二 第3节 (or 第3–4节 for a double lesson)."""

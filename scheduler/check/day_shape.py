@@ -25,7 +25,7 @@ def check_double_span(ctx: Context) -> Iterator[Violation]:
                 yield Violation(
                     rule="double_span",
                     message=f"{ctx.lesson_label(session.lesson)} {ctx.slot_name(session)} 连堂跨过{block.name}",
-                    class_id=session.class_ids[0],
+                    class_id=session.class_id,
                     lesson_id=session.lesson.id,
                     day=session.day,
                     period=session.period,
@@ -68,7 +68,7 @@ def check_earliest_start(ctx: Context) -> Iterator[Violation]:
                     f"{ctx.lesson_label(session.lesson)} {ctx.slot_name(session)} {clock(session.start)} 开始，"
                     f"早于最早上课时间 {earliest}"
                 ),
-                class_id=session.class_ids[0],
+                class_id=session.class_id,
                 lesson_id=session.lesson.id,
                 day=session.day,
                 period=session.period,

@@ -23,7 +23,7 @@ def check_placement_valid(ctx: Context) -> Iterator[Violation]:
         yield Violation(
             rule="placement_valid",
             message=f"第{index + 1}条安排{label}：{'；'.join(problems)}",
-            class_id=school.classes_of(lesson)[0].id if lesson else None,
+            class_id=ctx.class_id_of(lesson),
             lesson_id=placement.lesson,
             room_id=placement.room,
             day=placement.day,
@@ -39,7 +39,7 @@ def check_lesson_count(ctx: Context) -> Iterator[Violation]:
             yield Violation(
                 rule="lesson_count",
                 message=f"{ctx.lesson_label(lesson)} 排了 {placed[lesson.id]} 次，应为 {lesson.count} 次",
-                class_id=ctx.school.classes_of(lesson)[0].id,
+                class_id=ctx.class_id_of(lesson),
                 lesson_id=lesson.id,
             )
 
@@ -53,7 +53,7 @@ def check_pinned(ctx: Context) -> Iterator[Violation]:
                 yield Violation(
                     rule="pinned",
                     message=f"{ctx.lesson_label(lesson)} 应固定在 {ctx.day_name(slot.day)} 第{slot.period}节，却未排在那里",
-                    class_id=ctx.school.classes_of(lesson)[0].id,
+                    class_id=ctx.class_id_of(lesson),
                     lesson_id=lesson.id,
                     day=slot.day,
                     period=slot.period,
@@ -69,7 +69,7 @@ def check_different_days(ctx: Context) -> Iterator[Violation]:
     for lesson_id, lesson_days in days.items():
         lesson = ctx.school.lesson_by_id[lesson_id]
         apart = lesson.min_days_apart
-        where = {"class_id": ctx.school.classes_of(lesson)[0].id, "lesson_id": lesson_id}
+        where = {"class_id": ctx.class_id_of(lesson), "lesson_id": lesson_id}
         for day, n in sorted(Counter(lesson_days).items()):
             if n > 1:
                 yield Violation(
@@ -101,7 +101,7 @@ def check_allowed_starts(ctx: Context) -> Iterator[Violation]:
                 rule="allowed_starts",
                 message=f"{ctx.lesson_label(lesson)} 排在 {ctx.day_name(session.day)} 第{session.period}节，"
                 "不在允许的开始时间内",
-                class_id=ctx.school.classes_of(lesson)[0].id,
+                class_id=ctx.class_id_of(lesson),
                 lesson_id=lesson.id,
                 day=session.day,
                 period=session.period,
@@ -123,7 +123,7 @@ def check_same_time(ctx: Context) -> Iterator[Violation]:
                 rule="same_time",
                 message=f"{ctx.lesson_label(lesson)} 与 {ctx.lesson_label(other)} 应同时上课，"
                 f"但 {ctx.day_name(day)} 第{period}节 只排了其中一个",
-                class_id=ctx.school.classes_of(lesson)[0].id,
+                class_id=ctx.class_id_of(lesson),
                 lesson_id=lesson.id,
                 day=day,
                 period=period,

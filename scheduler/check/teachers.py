@@ -28,7 +28,7 @@ def check_teacher_unavailable(ctx: Context) -> Iterator[Violation]:
                             f"却排了 {ctx.lesson_label(session.lesson)}"
                         ),
                         teacher_id=teacher_id,
-                        class_id=session.class_ids[0],
+                        class_id=session.class_id,
                         lesson_id=session.lesson.id,
                         day=session.day,
                         period=period,
@@ -49,7 +49,7 @@ def check_meeting(ctx: Context) -> Iterator[Violation]:
                             f"与{meeting.name}（{meeting.start}–{meeting.end}）冲突"
                         ),
                         teacher_id=teacher_id,
-                        class_id=session.class_ids[0],
+                        class_id=session.class_id,
                         lesson_id=session.lesson.id,
                         day=session.day,
                         period=session.period,

@@ -30,6 +30,11 @@ class Session:
     end: int  # end of the last covered period
 
     @property
+    def class_id(self) -> str | None:
+        """The first class of the session (a violation's class column); None for a lesson without pupils."""
+        return self.class_ids[0] if self.class_ids else None
+
+    @property
     def periods(self) -> range:
         return range(self.period, self.period + self.lesson.duration)
 

@@ -28,6 +28,8 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   of its sections. Reported. Classes and sections without any activity are left out, reported.
 - ``Activities_List``: active activities with the same ``Activity_Group_Id`` (0: none) are the
   split sessions of one activity → one Lesson per distinct (duration, fixed room), with a count.
+  An activity without students (duties, meetings) → a lesson without pupils (``groups`` empty) in
+  the stage of its teachers' other lessons; it takes its teachers' and room's time only. Reported.
 - ``Rooms_List`` → rooms with capacity 1 (FET's capacity counts students; ours counts lessons at
   once, and a FET room holds one activity at a time). Room not-available times (100 %) →
   ``Room.unavailable`` (slots at a removed break hour are dropped: no lesson is there anyway).
@@ -484,9 +486,7 @@ class _Reader:
             )
             activity.groups = _simplify(self, [ref for s in students for ref in self.refs[s]])
             stages = {stage_of_class[g.partition(":")[0]] for g in activity.groups}
-            if not students:
-                self.dropped.append(f"activity {aid} ({subject}, {', '.join(teachers)}): no students; not imported")
-            elif not 1 <= duration <= 4:
+            if not 1 <= duration <= 4:
                 self.dropped.append(f"activity {aid} ({subject}): duration {duration} outside 1–4; not imported")
             elif duration > len(self.hour_names):
                 self.dropped.append(f"activity {aid} ({subject}): duration {duration} > hours per day; not imported")
@@ -500,10 +500,12 @@ class _Reader:
         if inactive:
             self.lossy.append(f"{inactive} inactive activities skipped (FET does not schedule them either)")
         if not self.activities and not self.problems:
-            no_students = sum("no students" in line for line in self.dropped)
-            self.fail(
-                f"Activities_List: none of {len(self.dropped)} active activities can be imported "
-                f"({no_students} have no students; the School timetables pupil groups)"
+            self.fail(f"Activities_List: none of {len(self.dropped)} active activities can be imported")
+        no_students = sum(not a.students for a in self.activities.values())
+        if no_students:
+            self.lossy.append(
+                f"{no_students} activities without students (duties, meetings) imported as lessons without pupils "
+                "(Lesson.groups empty): they take their teachers' and rooms' time only"
             )
 
     # ---- constraints ----------------------------------------------------------------------
@@ -1186,9 +1188,17 @@ class _Reader:
                     "unavailable": [s for d, h in sorted(unavailable) if (s := slot(d, h))],
                 }
             )
+        self._stage_pupilless(lessons)
         self._note_gaps_across_stages(lessons)
         self._note_overloaded_teachers(lessons)
         self._drop_idle_pupil_sets(lessons)
+        if not self.classes:
+            no_students = sum(not lesson["groups"] for lesson in lessons)
+            self.fail(
+                f"Activities_List: no activity names a students set ({no_students} have no students); "
+                "the School timetables at least one class"
+            )
+            self.raise_if_failed()
         lessons += self._placeholder_lessons(removed, slot)
         self._class_day_bounds(lessons, n_periods)
         self._note_flags_over_placeholders(lessons)
@@ -1230,6 +1240,21 @@ class _Reader:
             "classes": self.classes,
             "lessons": lessons,
         }
+
+    def _stage_pupilless(self, lessons: list[dict]) -> None:
+        """A lesson without pupils follows the bell schedule of its teachers' other lessons (every stage's
+        schedule has the same synthetic clock times, so the choice only names one)."""
+        stage_of_class = {c["id"]: stage_of_grade(c["grade"]) for c in self.classes}
+        taught: dict[str, Counter[str]] = defaultdict(Counter)
+        for lesson in lessons:
+            for group in lesson["groups"]:
+                for tid in lesson["teachers"]:
+                    taught[tid][stage_of_class[group.partition(":")[0]]] += 1
+        default = min(stage_of_class.values(), default="primary")
+        for lesson in lessons:
+            if not lesson["groups"]:
+                counts = sum((taught[t] for t in lesson["teachers"]), Counter())
+                lesson["stage"] = counts.most_common(1)[0][0] if counts else default
 
     def _note_overloaded_teachers(self, lessons: list[dict]) -> None:
         """The School caps a teacher at 60 periods a week; FET has no cap, so a heavier load cannot fit."""

@@ -406,7 +406,7 @@ def test_a_file_of_activities_without_students_fails_with_a_reason(tmp_path):
     year = "<Year><Name>1</Name></Year>"
     with pytest.raises(FetImportError) as caught:
         import_fet(_fet(tmp_path, year, [("T1", "Math", ""), ("T1", "Art", "")]))
-    assert any("2 have no students" in p for p in caught.value.problems)
+    assert any("no activity names a students set (2 have no students)" in p for p in caught.value.problems)
 
 
 def test_teachers_over_the_weekly_cap_are_reported(tmp_path):
