@@ -111,3 +111,19 @@ def test_unavailable_period_is_no_gap_for_the_cap():
     solution = solved(school)
     assert len(_day_periods(school, solution, "c3-1")[1]) == 3
     assert check(school, solution).ok
+
+
+def test_class_unavailable_and_gap_caps_round_trip_through_the_workbook(tmp_path):
+    from scheduler.excel_io import read_school_workbook, write_school_workbook
+
+    data = tiny()
+    data["classes"][1]["sections"] = ["男", "女"]
+    slots = [{"day": 1, "period": 2}, {"day": 3, "period": 5, "section": "女"}]
+    school = _school(data, unavailable=[], max_gaps_per_week=2, max_gaps_per_day=1)
+    data = school.model_dump()
+    data["classes"][1]["unavailable"] = slots
+    school = School.model_validate(data)
+    back = School.model_validate(read_school_workbook(write_school_workbook(school, tmp_path / "s.xlsx")))
+    assert back.model_dump() == school.model_dump()
+    assert [(s.day, s.period, s.section) for s in back.classes[1].unavailable] == [(1, 2, None), (3, 5, "女")]
+    assert (back.classes[0].max_gaps_per_week, back.classes[0].max_gaps_per_day) == (2, 1)
