@@ -197,6 +197,10 @@ class SchoolClass(Record):
     # class_max_gaps; FET: students (set) max gaps per week / per day, per subgroup); None: no cap
     max_gaps_per_week: int | None = Field(None, ge=0, le=TEACHER_WEEK_CAP)
     max_gaps_per_day: int | None = Field(None, ge=0, le=TEACHER_DAY_CAP)
+    # days a week an atom may start one free period late (rule class_late_starts; FET: students (set) early
+    # max beginnings at second hour above 0): at most one free period before a day's first lesson, and at most
+    # this many days with one; None: no such rule (starts_first_period is the case 0)
+    max_late_starts_per_week: int | None = Field(None, ge=0, le=7)
 
     @property
     def stage(self) -> Stage:

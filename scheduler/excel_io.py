@@ -145,6 +145,7 @@ SHEETS: dict[str, list[Column]] = {
         _c("starts_first_period", "bool", "每天从第1节开始：TRUE/FALSE"),
         _c("max_gaps_per_week", "int", "每个分组每周最多几节空堂（不排课时段不算）；空=不限"),
         _c("max_gaps_per_day", "int", "每个分组每天最多几节空堂（不排课时段不算）；空=不限"),
+        _c("max_late_starts_per_week", "int", "每周最多几天可晚一节（从第2个可排课节次）开始上课；空=不限"),
     ],
     "class_unavailable": [
         _c("class", "str", "班级编号"),

@@ -61,6 +61,7 @@ RULE_NAMES = {
     "club_every_pupil": "参加第二时段的学生每人至少一个社团（其留校日有本年级社团活动）",
     "class_unavailable": "班级不排课时段",
     "class_max_gaps": "班级空堂上限",
+    "class_late_starts": "班级每周晚一节开始上课的天数上限",
 }
 
 

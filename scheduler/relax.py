@@ -366,6 +366,20 @@ def _class_max_gaps(school: School, data: dict, key: str) -> Iterator[Candidate]
             yield f"把 {school_class.name} {'、'.join(changes)}", new
 
 
+def _class_late_starts(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    """One or two more days a week on which the class may start a period late."""
+    school_class = school.class_by_id.get(key)
+    if school_class is None or school_class.max_late_starts_per_week is None:
+        return
+    now = school_class.max_late_starts_per_week
+    for extra in (1, 2):
+        if now + extra > len(school.days):
+            return
+        new = _copy(data)
+        next(c for c in new["classes"] if c["id"] == key)["max_late_starts_per_week"] = now + extra
+        yield f"把 {school_class.name} 每周晚一节开始上课的天数上限从 {now} 提高到 {now + extra}", new
+
+
 def _duty_cap(school: School, data: dict, key: str) -> Iterator[Candidate]:
     if not data.get("after_school"):
         return
@@ -399,4 +413,5 @@ RELAXERS: dict[str, Callable[[School, dict, str], Iterator[Candidate]]] = {
     "as_duty_max_week": _duty_cap,
     "class_unavailable": _class_unavailable,
     "class_max_gaps": _class_max_gaps,
+    "class_late_starts": _class_late_starts,
 }

@@ -155,6 +155,36 @@ def check_class_starts_first_period(ctx: Context) -> Iterator[Violation]:
                     )
 
 
+def check_class_late_starts(ctx: Context) -> Iterator[Violation]:
+    """A class with ``max_late_starts_per_week``: per atom and day with lessons, at most one free period before
+    the first lesson; days with one (or more) ≤ ``max_late_starts_per_week``."""
+    for school_class in ctx.school.classes:
+        limit = school_class.max_late_starts_per_week
+        if limit is None:
+            continue
+        for atom in school_class.atoms():
+            late_days = []
+            for day in ctx.day_numbers:
+                covered = _covered_periods(ctx, atom, day)
+                before = [p for p in range(1, min(covered, default=1)) if school_class.free(atom, day, p)]
+                if covered and len(before) > 1:
+                    yield Violation(
+                        rule="class_late_starts",
+                        message=f"{ctx.atom_name(atom)} {ctx.day_name(day)} 第{before[0]}、{before[1]}节 都没有课，但当天后面有课",
+                        class_id=school_class.id,
+                        day=day,
+                        period=before[0],
+                    )
+                if covered and before:
+                    late_days.append(ctx.day_name(day))
+            if len(late_days) > limit:
+                yield Violation(
+                    rule="class_late_starts",
+                    message=f"{ctx.atom_name(atom)} 一周有 {len(late_days)} 天晚一节开始上课（{'、'.join(late_days)}），上限 {limit} 天",
+                    class_id=school_class.id,
+                )
+
+
 def check_class_unavailable(ctx: Context) -> Iterator[Violation]:
     """No session covers an atom of a class in a period the class (or the atom's section) is unavailable."""
     for school_class in ctx.school.classes:

@@ -14,7 +14,8 @@ What the file holds:
 - students-set not-available periods for each class: periods that start before the stage's
   earliest start or end after the grade's latest lesson end, and the class's ``unavailable`` slots
   (a section's for its subgroup); students-set max gaps per week / per day for a class's
-  ``max_gaps_per_week`` / ``max_gaps_per_day``; students-set max hours daily from
+  ``max_gaps_per_week`` / ``max_gaps_per_day``; students-set early max beginnings at second hour
+  ``max_late_starts_per_week`` for a class with it; students-set max hours daily from
   the stage's lessons-per-day and study-minutes caps; students-set max gaps per week 0 for a class
   with ``no_gaps``, students-set early max beginnings at second hour 0 for one with
   ``starts_first_period``;
@@ -341,6 +342,14 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
         ):
             if limit is not None:
                 _finish(_constraint(time_list, tag, [("Max_Gaps", limit), ("Students", set_name[c.id])]))
+        if c.max_late_starts_per_week is not None:
+            _finish(
+                _constraint(
+                    time_list,
+                    "ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour",
+                    [("Max_Beginnings_At_Second_Hour", c.max_late_starts_per_week), ("Students", set_name[c.id])],
+                )
+            )
         if c.starts_first_period:
             element = _constraint(
                 time_list,
@@ -352,6 +361,11 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
         "ConstraintStudentsSetNotAvailableTimes: periods before the earliest start / after the latest end, "
         "class.unavailable (a section's slots for its subgroup)"
     )
+    n_late = sum(c.max_late_starts_per_week is not None for c in school.classes)
+    if n_late:
+        expressed.append(
+            f"ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour for {n_late} classes (class.max_late_starts_per_week)"
+        )
     n_gap_caps = sum(c.max_gaps_per_week is not None or c.max_gaps_per_day is not None for c in school.classes)
     if n_gap_caps:
         expressed.append(

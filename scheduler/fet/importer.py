@@ -55,9 +55,11 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   days and one with them: the larger, without). FET counts lesson hours only, and so does the School.
 - Students (set) max gaps per week / per day (100 %): Max_Gaps 0 → ``SchoolClass.no_gaps``, more →
   ``max_gaps_per_week`` / ``max_gaps_per_day`` (the smallest given); students (set) early max
-  beginnings at second hour (100 %) with 0 → ``starts_first_period``; of the classes meant (all
+  beginnings at second hour (100 %) with 0 → ``starts_first_period``, more → ``max_late_starts_per_week``
+  (FET: at most one free hour before a day's first lesson, and that on at most so many days); of the classes meant (all
   students: every class; a year: its classes; a group: its class; subgroups only when they are all of
-  their class's sections); late beginnings above 0, or part of a class, are not represented. As in
+  their class's sections), more than 0 → ``max_late_starts_per_week``; part of a class is not
+  represented. As in
   FET, the class's unavailable slots (not-available and break slots) are never gaps and a day's first
   hour is its first available one (FET 5.1.6: "students not available does not induce gaps or early
   unrespected"; generate.cpp skips breakDayHour and subgroupNotAvailableDayHour).
@@ -959,7 +961,7 @@ class _Reader:
         given), of the whole classes meant. FET counts gaps per subgroup, the School per atom: the same."""
         limit = _int(element, "Max_Gaps", 0)
         if limit <= 0:
-            return self._class_flag(element, "Max_Gaps", "no_gaps", students, where)
+            return self._class_flag("no_gaps", students, where)
         cap = TEACHER_WEEK_CAP if field == "max_gaps_per_week" else TEACHER_DAY_CAP
         chosen = self._whole_classes(students, where)
         if chosen is None:
@@ -992,21 +994,30 @@ class _Reader:
     def _c_ConstraintStudentsEarlyMaxBeginningsAtSecondHour(
         self, element: ET.Element, where: str
     ) -> tuple[Outcome, str]:
-        return self._class_flag(element, "Max_Beginnings_At_Second_Hour", "starts_first_period", None, where)
+        return self._class_early(element, None, where)
 
     def _c_ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour(
         self, element: ET.Element, where: str
     ) -> tuple[Outcome, str]:
-        students = _name(element, "Students")
-        return self._class_flag(element, "Max_Beginnings_At_Second_Hour", "starts_first_period", students, where)
+        return self._class_early(element, _name(element, "Students"), where)
 
-    def _class_flag(
-        self, element: ET.Element, tag: str, flag: str, students: str | None, where: str
-    ) -> tuple[Outcome, str]:
-        """Students (set) max gaps / early beginnings, limit 0 → the class flag ``flag`` of the classes meant
+    def _class_early(self, element: ET.Element, students: str | None, where: str) -> tuple[Outcome, str]:
+        """Students (set) early max beginnings at second hour: 0 → ``starts_first_period``, more →
+        ``max_late_starts_per_week`` (the smallest given) of the whole classes meant."""
+        limit = _int(element, "Max_Beginnings_At_Second_Hour", 0)
+        if limit <= 0:
+            return self._class_flag("starts_first_period", students, where)
+        chosen = self._whole_classes(students, where)
+        if chosen is None:
+            return "not_represented", "only some sections of a class: the School sets this per class"
+        for school_class in chosen:
+            current = school_class.get("max_late_starts_per_week")
+            school_class["max_late_starts_per_week"] = min(limit, 7, current if current is not None else 7)
+        return "mapped", "class.max_late_starts_per_week (rule class_late_starts)"
+
+    def _class_flag(self, flag: str, students: str | None, where: str) -> tuple[Outcome, str]:
+        """Students (set) max gaps / early beginnings with limit 0 → the class flag ``flag`` of the classes meant
         (``students`` None: every class; see ``_whole_classes``)."""
-        if _int(element, tag, 0) > 0:
-            return "not_represented", "more than 0 late beginnings: the School has only none"
         chosen = self._whole_classes(students, where)
         if chosen is None:
             return "not_represented", "only some sections of a class: the School sets this per class"

@@ -33,6 +33,7 @@ from scheduler.model.clashes import (
     add_teacher_clash,
 )
 from scheduler.model.day_shape import (
+    add_class_late_starts,
     add_class_lessons_per_day,
     add_class_max_gaps,
     add_class_no_gaps,
@@ -112,6 +113,7 @@ RULES = [
     # class days (not after-school)
     add_class_unavailable,
     add_class_max_gaps,
+    add_class_late_starts,
 ]
 
 

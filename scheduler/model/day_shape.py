@@ -204,6 +204,47 @@ def add_class_max_gaps(m: cp_model.CpModel, v: Vars) -> None:
                 m.add(sum(week) <= per_week).only_enforce_if(guard)
 
 
+def add_class_late_starts(m: cp_model.CpModel, v: Vars) -> None:
+    """A class with ``max_late_starts_per_week``: per atom and day with lessons, at most one free period comes
+    before the first lesson, and days with one number ≤ ``max_late_starts_per_week`` (FET: students (set) early
+    max beginnings at second hour; its first hour skips not-available and break slots)."""
+    school = v.school
+    for school_class in school.classes:
+        limit = school_class.max_late_starts_per_week
+        if limit is None:
+            continue
+        guard = v.enforce("class_late_starts", school_class.id)
+        for atom in school_class.atoms():
+            late_days = []
+            for day in v.days:
+                late = _late_start(m, v, school_class, atom, day, guard)
+                if late is not None:
+                    late_days.append(late)
+            if len(late_days) > limit:
+                m.add(sum(late_days) <= limit).only_enforce_if(guard)
+
+
+def _late_start(
+    m: cp_model.CpModel, v: Vars, school_class: SchoolClass, atom: str, day: int, guard: list
+) -> cp_model.IntVar | None:
+    """Forbid two free periods before the atom's first lesson of the day; a Boolean that is at least 1 when one
+    free period comes before it (None: the day cannot start late)."""
+    n_periods = len(v.school.schedule_by_stage[school_class.stage].periods)
+    cover = _atom_day_cover(v, atom, day, n_periods)
+    free = [p for p in range(1, n_periods + 1) if school_class.free(atom, day, p)]
+    later = [p for p in range(free[0] + 1, n_periods + 1) if not isinstance(cover[p], int)] if free else []
+    if not later:
+        return None
+    first = free[0]
+    for p in later:
+        if len(free) > 1 and p > free[1]:
+            m.add(cover[first] + cover[free[1]] >= cover[p]).only_enforce_if(guard)
+    late = m.new_bool_var(f"late_start[{atom},{day}]")
+    for p in later:
+        m.add(late >= cover[p] - cover[first])
+    return late
+
+
 def block_activity_minutes(schedule: BellSchedule, day: int) -> int:
     """Minutes of fixed physical-activity blocks (大课间, 课外体育活动) on ``day``."""
     return sum(b.minutes for b in schedule.blocks if b.physical_activity and (b.days is None or day in b.days))

@@ -26,6 +26,13 @@ CLASS_DAY_CASES = [
         ("三年级1班 周一 有 2 节空堂，每天最多 1 节",),
         school=tiny_school(patch={"classes.c1": {"max_gaps_per_day": 1}}),
     ),
+    Case(
+        "class_late_starts",
+        replace(replace(GOOD, ("c1.math", 1, 1), ("c1.math", 1, 3)), ("c1.math", 2, 1), ("c1.math", 2, 3)),
+        {"class_id": "c1"},
+        ("三年级1班 一周有 2 天晚一节开始上课（周一、周二），上限 1 天",),
+        school=tiny_school(patch={"classes.c1": {"max_late_starts_per_week": 1}}),
+    ),
 ]
 
 
@@ -92,3 +99,13 @@ def test_gaps_are_counted_per_section_and_week() -> None:
     assert [v.message for v in check(school, timetable(rows)).of("class_max_gaps")] == [
         "三年级3班（男） 一周共有 2 节空堂，上限 1 节"
     ]
+
+
+def test_late_start_is_at_most_one_free_period():
+    # 三年级1班 周一: 体育 第2节 → 第3节 and 数学 第1节 → 第4节: 第1、2节 free before the first lesson
+    rows = replace(replace(GOOD, ("c1.pe", 1, 2), ("c1.pe", 1, 3)), ("c1.math", 1, 1), ("c1.math", 1, 4))
+    assert _messages("class_late_starts", rows, max_late_starts_per_week=5) == [
+        "三年级1班 周一 第1、2节 都没有课，但当天后面有课"
+    ]
+    # with 第1节 unavailable, only 第2节 is free before: one late day, allowed
+    assert _messages("class_late_starts", rows, max_late_starts_per_week=1, unavailable=[{"day": 1, "period": 1}]) == []

@@ -720,7 +720,7 @@ def _students_limit(tag: str, field: str, limit: int, students: str | None = Non
 
 def test_students_no_gaps_and_early_beginnings_become_class_flags(tmp_path):
     # 1A: no gaps (group); 1B: gaps on one subgroup only (not represented); 1C: 1 gap (class.max_gaps_per_week);
-    # the year starts early (every class); all students at most 2 beginnings at the second hour (not represented)
+    # the year starts early (every class); all students at most 2 beginnings at the second hour (max_late_starts_per_week)
     year = (
         "<Year><Name>1</Name><Group><Name>1A</Name></Group><Group><Name>1B</Name>"
         "<Subgroup><Name>1B-x</Name></Subgroup><Subgroup><Name>1B-y</Name></Subgroup></Group>"
@@ -741,13 +741,13 @@ def test_students_no_gaps_and_early_beginnings_become_class_flags(tmp_path):
     assert report.outcome_of("ConstraintStudentsSetMaxGapsPerWeek") == {"mapped": 2}
     assert report.outcome_of("ConstraintStudentsSetMaxGapsPerDay") == {"not_represented": 1}
     assert report.outcome_of("ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour") == {"mapped": 1}
-    assert report.outcome_of("ConstraintStudentsEarlyMaxBeginningsAtSecondHour") == {"not_represented": 1}
+    assert report.outcome_of("ConstraintStudentsEarlyMaxBeginningsAtSecondHour") == {"mapped": 1}
     notes = {(c.type, c.outcome): c.note for c in report.constraints}
     gap_notes = {c.note for c in report.constraints if c.type == "ConstraintStudentsSetMaxGapsPerWeek"}
     assert gap_notes == {"class.no_gaps", "class.max_gaps_per_week (rule class_max_gaps)"}
     assert notes[("ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour", "mapped")] == "class.starts_first_period"
-    assert notes[("ConstraintStudentsEarlyMaxBeginningsAtSecondHour", "not_represented")] == (
-        "more than 0 late beginnings: the School has only none"
+    assert notes[("ConstraintStudentsEarlyMaxBeginningsAtSecondHour", "mapped")] == (
+        "class.max_late_starts_per_week (rule class_late_starts)"
     )
     flags = {c.name: (c.no_gaps, c.starts_first_period, c.max_gaps_per_week) for c in school.classes}
     assert flags == {"1A": (True, True, None), "1B": (False, True, None), "1C": (False, True, 1)}
@@ -771,7 +771,8 @@ def test_students_no_gaps_and_early_beginnings_become_class_flags(tmp_path):
     written_gaps = root.findall("Time_Constraints_List/ConstraintStudentsSetMaxGapsPerWeek")
     written_early = root.findall("Time_Constraints_List/ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour")
     assert [(e.findtext("Students"), e.findtext("Max_Gaps")) for e in written_gaps] == [("1A", "0"), ("1C", "1")]
-    assert [e.findtext("Students") for e in written_early] == ["1A", "1B", "1C"]
+    early_written = [(e.findtext("Students"), e.findtext("Max_Beginnings_At_Second_Hour")) for e in written_early]
+    assert early_written == [(name, n) for name in ("1A", "1B", "1C") for n in ("2", "0")]
     assert [child.tag for child in written_gaps[0]] == [
         "Weight_Percentage",
         "Max_Gaps",
@@ -787,8 +788,11 @@ def test_students_no_gaps_and_early_beginnings_become_class_flags(tmp_path):
         "Comments",
     ]
     again, _ = import_fet(out)
-    assert {c.id: (c.no_gaps, c.starts_first_period, c.max_gaps_per_week) for c in again.classes} == {
-        c.id: (c.no_gaps, c.starts_first_period, c.max_gaps_per_week) for c in school.classes
+    assert {
+        c.id: (c.no_gaps, c.starts_first_period, c.max_gaps_per_week, c.max_late_starts_per_week) for c in again.classes
+    } == {
+        c.id: (c.no_gaps, c.starts_first_period, c.max_gaps_per_week, c.max_late_starts_per_week)
+        for c in school.classes
     }
 
 

@@ -156,3 +156,54 @@ def test_students_gap_caps_round_trip_and_fet_cl_accepts_them(tmp_path):
     }
     _solved(again)
     _fet_cl_accepts(school, tmp_path)
+
+
+def _late_starts_file(tmp_path):
+    # all students: at most 1 beginning at the second hour a week; 1A not available at H0 of D1 (so a start
+    # at H1 there is no late start); activity 1 (1A) pinned to D0 H1, a late start on D0
+    constraints = (
+        _students_limit("ConstraintStudentsEarlyMaxBeginningsAtSecondHour", "Max_Beginnings_At_Second_Hour", 1)
+        + _not_available("1A", [(1, 0)])
+        + _element(
+            "ConstraintActivityPreferredStartingTime",
+            [("Activity_Id", 1), ("Preferred_Day", "D0"), ("Preferred_Hour", "H1"), ("Permanently_Locked", "true")],
+        )
+    )
+    return _with_constraints(_fet(tmp_path, YEAR, ACTIVITIES, teachers=TEACHERS, days=2, hours=5), constraints)
+
+
+def _late_days(school: School, days: dict, atom: str) -> int:
+    school_class = school.class_by_id[atom.partition(":")[0]]
+    late = 0
+    for (a, day), periods in days.items():
+        if a == atom:
+            before = [p for p in range(1, periods[0]) if school_class.free(atom, day, p)]
+            assert len(before) <= 1, (atom, day, periods)
+            late += bool(before)
+    return late
+
+
+def test_students_early_beginnings_above_zero_become_class_late_starts(tmp_path):
+    school, report = import_fet(_late_starts_file(tmp_path))
+    assert report.outcome_of("ConstraintStudentsEarlyMaxBeginningsAtSecondHour") == {"mapped": 1}
+    assert report.unsupported == []
+    assert {c.id: (c.max_late_starts_per_week, c.starts_first_period) for c in school.classes} == {
+        "1A": (1, False),
+        "1B": (1, False),
+    }
+    days = _atom_days(school, _solved(school))
+    assert days["1A", 1][0] == 2 and _late_days(school, days, "1A") == 1  # D0 late, D1 starts at its first free hour
+    assert all(_late_days(school, days, atom) <= 1 for atom in ("1B:1B-x", "1B:1B-y"))
+
+
+def test_students_late_starts_round_trip_and_fet_cl_accepts_them(tmp_path):
+    school, _ = import_fet(_late_starts_file(tmp_path))
+    out = tmp_path / "again.fet"
+    export_report = export_fet(school, out)
+    assert "ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour for 2 classes (class.max_late_starts_per_week)" in (
+        export_report.expressed
+    )
+    again, _ = import_fet(out)
+    assert {c.id: c.max_late_starts_per_week for c in again.classes} == {"1A": 1, "1B": 1}
+    _solved(again)
+    _fet_cl_accepts(school, tmp_path)

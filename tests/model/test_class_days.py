@@ -119,11 +119,42 @@ def test_class_unavailable_and_gap_caps_round_trip_through_the_workbook(tmp_path
     data = tiny()
     data["classes"][1]["sections"] = ["男", "女"]
     slots = [{"day": 1, "period": 2}, {"day": 3, "period": 5, "section": "女"}]
-    school = _school(data, unavailable=[], max_gaps_per_week=2, max_gaps_per_day=1)
+    school = _school(data, unavailable=[], max_gaps_per_week=2, max_gaps_per_day=1, max_late_starts_per_week=2)
     data = school.model_dump()
     data["classes"][1]["unavailable"] = slots
     school = School.model_validate(data)
     back = School.model_validate(read_school_workbook(write_school_workbook(school, tmp_path / "s.xlsx")))
     assert back.model_dump() == school.model_dump()
     assert [(s.day, s.period, s.section) for s in back.classes[1].unavailable] == [(1, 2, None), (3, 5, "女")]
-    assert (back.classes[0].max_gaps_per_week, back.classes[0].max_gaps_per_day) == (2, 1)
+    first = back.classes[0]
+    assert (first.max_gaps_per_week, first.max_gaps_per_day, first.max_late_starts_per_week) == (2, 1, 2)
+
+
+def _pe_alone_in_period_1(data: dict) -> dict:
+    """Only 赵老师 (体育, both classes, one a day each) can teach in period 1, on every day."""
+    for teacher in data["teachers"]:
+        if teacher["id"] != "t4":
+            teacher["unavailable"] = _slots(*((d, 1) for d in (1, 2, 3)))
+    return data
+
+
+def test_class_late_starts_bounds_the_late_days():
+    # 三年级1班 may start late on 1 day a week: it gets 赵老师's period-1 PE on the other two
+    school = _school(_pe_alone_in_period_1(tiny()), max_late_starts_per_week=1)
+    solution = solved(school)
+    days = _day_periods(school, solution, "c3-1")
+    assert sum(periods[0] != 1 for periods in days.values()) <= 1
+    assert all(periods[0] <= 2 for periods in days.values())
+    assert check(school, solution).ok
+
+
+def test_class_late_starts_that_cannot_hold_is_infeasible_named_and_relaxed():
+    # both classes at most 1 late day: 4 period-1 lessons needed, 赵老师 has 3
+    data = _pe_alone_in_period_1(tiny())
+    data["classes"][1]["max_late_starts_per_week"] = 1
+    result = solve(_school(data, max_late_starts_per_week=1), OPTIONS)
+    assert result.status == "infeasible"
+    named = [f.message for f in result.explanation if f.rule == "class_late_starts"]
+    assert named and "班级每周晚一节开始上课的天数上限" in named[0]
+    relaxed = [f.message for f in result.explanation if f.rule == "relaxation" and "已验证" in f.message]
+    assert any("每周晚一节开始上课的天数上限从 1 提高到 2" in message for message in relaxed), relaxed
