@@ -55,14 +55,13 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   days and one with them: the larger, without). FET counts lesson hours only, and so does the School.
 - Students (set) max gaps per week / per day (100 %): Max_Gaps 0 → ``SchoolClass.no_gaps``, more →
   ``max_gaps_per_week`` / ``max_gaps_per_day`` (the smallest given); students (set) early max
-  beginnings at second hour (100 %) with 0 → ``starts_first_period``, more → ``max_late_starts_per_week``
-  (FET: at most one free hour before a day's first lesson, and that on at most so many days); of the classes meant (all
-  students: every class; a year: its classes; a group: its class; subgroups only when they are all of
-  their class's sections), more than 0 → ``max_late_starts_per_week``; part of a class is not
-  represented. As in
-  FET, the class's unavailable slots (not-available and break slots) are never gaps and a day's first
-  hour is its first available one (FET 5.1.6: "students not available does not induce gaps or early
-  unrespected"; generate.cpp skips breakDayHour and subgroupNotAvailableDayHour).
+  beginnings at second hour (100 %): 0 → ``starts_first_period``, more → ``max_late_starts_per_week``
+  (FET: at most one free hour before a day's first lesson, and on at most so many days). Each of the
+  whole classes meant (all students: every class; a year: its classes; a group: its class; subgroups
+  only when they are all of their class's sections); part of a class is not represented. As in FET,
+  a class's unavailable slots (not-available and break slots) are never gaps, and a day's first hour
+  is its first available one (FET 5.1.6 changelog: "students not available does not induce gaps or
+  early unrespected"; FET's generate.cpp skips breakDayHour and subgroupNotAvailableDayHour).
 - Policy overrides make the imported school self-consistent: ``weekly_lessons.<grade>`` is what
   the file gives (a subject whose periods differ between pupil sets of one grade is left out
   of the plan and reported; each lesson's count still fixes it), the daily activity rule is off
@@ -799,8 +798,8 @@ class _Reader:
                     lows[cid] = _tighter_min(lows.get(cid), limit, allow_empty)
         too_high: set[str] = set()  # classes whose minimum is more than the School holds
         for cid, school_class in by_id.items():
-            if cid in highs and highs[cid] < n_periods:
-                school_class["max_lessons_per_day"] = min(highs[cid], 16)
+            if cid in highs and highs[cid] < n_periods and highs[cid] <= 16:  # above 16: the stage caps at 12
+                school_class["max_lessons_per_day"] = highs[cid]
             if lows.get(cid):
                 low, allow_empty = lows[cid]
                 if low <= 16:
