@@ -149,6 +149,14 @@ class Slot(Record):
     stage: Stage | None = None
 
 
+class ClassSlot(Record):
+    """A period of a day, 1-based, in which a class has no lesson; ``section``: only that section's."""
+
+    day: int = Field(ge=1)
+    period: int = Field(ge=1)
+    section: str | None = None
+
+
 class Room(Record):
     id: str
     name: str
@@ -181,10 +189,27 @@ class SchoolClass(Record):
     # FET: students early, max beginnings at second hour 0)
     no_gaps: bool = False
     starts_first_period: bool = False
+    # periods in which the class (or one section: ``section``) has no lesson (rule class_unavailable;
+    # FET: students set not available times, break slots on some days). The day-shape rules skip
+    # them: they are no gaps, and a day may start after them
+    unavailable: list[ClassSlot] = []
+    # free periods (空堂) between two lessons of an atom's day, unavailable periods excepted (rule
+    # class_max_gaps; FET: students (set) max gaps per week / per day, per subgroup); None: no cap
+    max_gaps_per_week: int | None = Field(None, ge=0, le=TEACHER_WEEK_CAP)
+    max_gaps_per_day: int | None = Field(None, ge=0, le=TEACHER_DAY_CAP)
+    # days a week an atom may start one free period late (rule class_late_starts; FET: students (set) early
+    # max beginnings at second hour above 0): at most one free period before a day's first lesson, and at most
+    # this many days with one; None: no such rule (starts_first_period is the case 0)
+    max_late_starts_per_week: int | None = Field(None, ge=0, le=7)
 
     @property
     def stage(self) -> Stage:
         return stage_of_grade(self.grade)
+
+    def free(self, atom: str, day: int, period: int) -> bool:
+        """The atom (the class, or ``class:section``) is not marked unavailable in ``period`` of ``day``."""
+        section = atom.partition(":")[2] or None
+        return not any(s.day == day and s.period == period and s.section in (None, section) for s in self.unavailable)
 
     def atoms(self) -> list[str]:
         return [f"{self.id}:{s}" for s in self.sections] or [self.id]
@@ -633,6 +658,8 @@ class School(Record):
                 errors.append(f"classes[{i}].grade: no bell schedule for stage '{c.stage}' ({c.name})")
             if len(set(c.sections)) != len(c.sections):
                 errors.append(f"classes[{i}].sections: repeated section name ({c.name})")
+            for j, slot in enumerate(c.unavailable):
+                errors += _class_slot_errors(f"classes[{i}].unavailable[{j}]", slot, c, n_days, stages)
         for i, a in enumerate(self.assignments):
             where = f"assignments[{i}]"
             if a.class_id not in classes:
@@ -759,4 +786,19 @@ def _slot_errors(where: str, slot: Slot, n_days: int, stages: dict[str, BellSche
     return errors
 
 
+def _class_slot_errors(
+    where: str, slot: ClassSlot, school_class: SchoolClass, n_days: int, stages: dict[str, BellSchedule]
+) -> list[str]:
+    errors = []
+    if slot.day > n_days:
+        errors.append(f"{where}.day: {slot.day} is not a school day (1–{n_days})")
+    schedule = stages.get(school_class.stage)
+    if schedule is not None and slot.period > len(schedule.periods):
+        errors.append(f"{where}.period: {slot.period} is past the last period ({len(schedule.periods)})")
+    if slot.section is not None and slot.section not in school_class.sections:
+        errors.append(f"{where}.section: class {school_class.name} has no section '{slot.section}'")
+    return errors
+
+
 Teacher.model_rebuild()
+SchoolClass.model_rebuild()

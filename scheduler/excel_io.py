@@ -143,6 +143,15 @@ SHEETS: dict[str, list[Column]] = {
         _c("allow_empty_days", "bool", "允许某天没有课（否则每天都要达到最少节数）：TRUE/FALSE，默认 TRUE"),
         _c("no_gaps", "bool", "无空堂：TRUE/FALSE"),
         _c("starts_first_period", "bool", "每天从第1节开始：TRUE/FALSE"),
+        _c("max_gaps_per_week", "int", "每个分组每周最多几节空堂（不排课时段不算）；空=不限"),
+        _c("max_gaps_per_day", "int", "每个分组每天最多几节空堂（不排课时段不算）；空=不限"),
+        _c("max_late_starts_per_week", "int", "每周最多几天可晚一节（从第2个可排课节次）开始上课；空=不限"),
+    ],
+    "class_unavailable": [
+        _c("class", "str", "班级编号"),
+        _c("day", "day", "星期几（1=周一，或填名称）"),
+        _c("period", "int", "第几节"),
+        _c("section", "str", "分组；空=全班"),
     ],
     "assignments": [
         _c("class_id", "str", "班级编号"),
@@ -278,6 +287,7 @@ def _school_rows(school: School) -> dict[str, list[dict[str, Any]]]:
         "bell_periods": [],
         "bell_blocks": [],
         "teacher_unavailable": [],
+        "class_unavailable": [],
     }
     for bell in data["bell_schedules"]:
         rows["bell_settings"].append({k: bell[k] for k in ("stage", "name", "afternoon_from")})
@@ -288,6 +298,8 @@ def _school_rows(school: School) -> dict[str, list[dict[str, Any]]]:
     rows["teachers"] = data["teachers"]
     for teacher in data["teachers"]:
         rows["teacher_unavailable"] += [{"teacher": teacher["id"], **slot} for slot in teacher["unavailable"]]
+    for school_class in data["classes"]:
+        rows["class_unavailable"] += [{"class": school_class["id"], **slot} for slot in school_class["unavailable"]]
     after = data.get("after_school")
     rows["after_school"] = (
         [{k: after[k] for k in ("days", "work_end", "max_duties_per_week", "supervisors")}] if after else []
@@ -563,17 +575,8 @@ def _read(path: str | Path) -> tuple[dict[str, Any], dict[tuple, Location]]:
     _read_bells(reader, rows, data)
     for table in ("subjects", "teachers", "rooms", "classes", "assignments", "lessons", "meetings"):
         data[table] = [reader.table((table, i), table, r, record) for i, (r, record) in enumerate(rows[table])]
-    teacher_index = {record.get("id"): i for i, (_, record) in enumerate(rows["teachers"])}
-    for r, record in rows["teacher_unavailable"]:
-        i = teacher_index.get(record.get("teacher"))
-        if i is None:
-            errors.append(
-                f"sheet teacher_unavailable, row {r}, column teacher: unknown teacher '{record.get('teacher')}'"
-            )
-            continue
-        slots = data["teachers"][i].setdefault("unavailable", [])
-        reader.table(("teachers", i, "unavailable", len(slots)), "teacher_unavailable", r, {})
-        slots.append({k: v for k, v in record.items() if k != "teacher"})
+    _read_unavailable(reader, rows, data, "teachers", "teacher_unavailable", "teacher")
+    _read_unavailable(reader, rows, data, "classes", "class_unavailable", "class")
     for i, (r, record) in enumerate(rows["lessons"]):
         for column in ("pinned", "allowed_starts"):
             for j in range(len(record.get(column, []))):
@@ -582,6 +585,19 @@ def _read(path: str | Path) -> tuple[dict[str, Any], dict[tuple, Location]]:
     if errors:
         raise InputError(str(path), errors)
     return data, reader.where
+
+
+def _read_unavailable(reader: _Reader, rows: dict, data: dict[str, Any], table: str, sheet: str, owner: str) -> None:
+    """Rows of ``sheet`` (one unavailable slot each, ``owner`` naming the record) → ``table``'s ``unavailable``."""
+    index = {record.get("id"): i for i, (_, record) in enumerate(rows[table])}
+    for r, record in rows[sheet]:
+        i = index.get(record.get(owner))
+        if i is None:
+            reader.errors.append(f"sheet {sheet}, row {r}, column {owner}: unknown {owner} '{record.get(owner)}'")
+            continue
+        slots = data[table][i].setdefault("unavailable", [])
+        reader.table((table, i, "unavailable", len(slots)), sheet, r, {})
+        slots.append({k: v for k, v in record.items() if k != owner})
 
 
 def _read_after_school(reader: _Reader, rows: dict, data: dict[str, Any]) -> None:

@@ -59,6 +59,9 @@ RULE_NAMES = {
     "as_duty_max_week": "教师每周课后服务次数上限",
     "flexible_days": "教师每周弹性上下班天数（开展课后服务时为硬性）",
     "club_every_pupil": "参加第二时段的学生每人至少一个社团（其留校日有本年级社团活动）",
+    "class_unavailable": "班级不排课时段",
+    "class_max_gaps": "班级空堂上限",
+    "class_late_starts": "班级每周晚一节开始上课的天数上限",
 }
 
 
@@ -359,6 +362,37 @@ def check_class_capacity(school: School) -> list[Finding]:
                         records=[school_class.id],
                         need=need,
                         available=per_day * n_days,
+                    )
+                )
+    return out
+
+
+def check_class_unavailable(school: School) -> list[Finding]:
+    """An atom's weekly periods fit the periods left free by the class's unavailable slots (each day at most
+    the day's cap of the stage)."""
+    out = []
+    by_atom = _lessons_by_atom(school)
+    policy = school.resolved_policy
+    for school_class in school.classes:
+        if not school_class.unavailable:
+            continue
+        stage = policy.stages[school_class.stage]
+        allowed = _allowed_periods(school, school_class.stage, school_class.grade)
+        day_cap = min(stage.max_lessons_per_day, stage.max_daily_study_minutes // stage.lesson_minutes)
+        for atom in school_class.atoms():
+            need = sum(lesson.periods_per_week for lesson in by_atom[atom])
+            available = sum(
+                min(day_cap, sum(school_class.free(atom, day, p) for p in allowed))
+                for day in range(1, len(school.days) + 1)
+            )
+            if need > available:
+                out.append(
+                    Finding(
+                        rule="class_unavailable",
+                        message=f"{_atom_name(school, atom)} 每周 {need} 节课，但除去不排课时段每周最多可排 {available} 节",
+                        records=[school_class.id],
+                        need=need,
+                        available=available,
                     )
                 )
     return out
@@ -715,6 +749,7 @@ PRECHECKS = [
     check_room_unavailable,
     check_daily_activity,
     check_after_school,
+    check_class_unavailable,
 ]
 
 

@@ -3,7 +3,7 @@
 ``explain_infeasible`` names a minimal set of rule instances that cannot hold together. For each
 instance that rests on the school's own data (a teacher's limits and unavailable times, a room's
 capacity and unavailable times, a subject's per-day cap, a 教研 meeting, a pinned slot, a lesson's
-days apart, a class's no-gaps and first-period flags, a class's or teacher's daily lesson bounds,
+days apart, a class's no-gaps and first-period flags, unavailable times and gap caps, a class's or teacher's daily lesson bounds,
 lessons kept apart (not_with), the after-school duty cap) this module tries
 the smallest changes of that data, in increasing size, and keeps the first one for which the
 solver finds a timetable. Rules that come from policy (开齐开足, the activity hour,
@@ -326,6 +326,60 @@ def _class_flag(field: str, words: str) -> Callable[[School, dict, str], Iterato
     return candidates
 
 
+def _class_unavailable(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    """Free one day's unavailable slots of the class, the day with the fewest first."""
+    school_class = school.class_by_id.get(key)
+    if school_class is None:
+        return
+    slots = school_class.unavailable
+    for day in sorted({s.day for s in slots}, key=lambda d: sum(s.day == d for s in slots)):
+        new = _copy(data)
+        entry = next(c for c in new["classes"] if c["id"] == key)
+        freed = [s for s in entry["unavailable"] if s["day"] == day]
+        entry["unavailable"] = [s for s in entry["unavailable"] if s["day"] != day]
+        periods = "、".join(f"第{s['period']}节" + (f"（{s['section']}）" if s["section"] else "") for s in freed)
+        yield f"若 {school_class.name} {school.days[day - 1]}{periods}可以上课（取消这些不排课时段）", new
+
+
+def _class_max_gaps(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    """One or two more gaps (空堂) in each of the class's gap caps that is set."""
+    school_class = school.class_by_id.get(key)
+    if school_class is None:
+        return
+    caps = [
+        (field, words, top, getattr(school_class, field))
+        for field, words, top in (
+            ("max_gaps_per_day", "每天空堂上限", TEACHER_DAY_CAP),
+            ("max_gaps_per_week", "每周空堂上限", TEACHER_WEEK_CAP),
+        )
+        if getattr(school_class, field) is not None
+    ]
+    for extra in (1, 2):
+        new = _copy(data)
+        entry = next(c for c in new["classes"] if c["id"] == key)
+        changes = []
+        for field, words, top, now in caps:
+            if now + extra <= top:
+                entry[field] = now + extra
+                changes.append(f"{words}从 {now} 提高到 {now + extra}")
+        if changes:
+            yield f"把 {school_class.name} {'、'.join(changes)}", new
+
+
+def _class_late_starts(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    """One or two more days a week on which the class may start a period late."""
+    school_class = school.class_by_id.get(key)
+    if school_class is None or school_class.max_late_starts_per_week is None:
+        return
+    now = school_class.max_late_starts_per_week
+    for extra in (1, 2):
+        if now + extra > len(school.days):
+            return
+        new = _copy(data)
+        next(c for c in new["classes"] if c["id"] == key)["max_late_starts_per_week"] = now + extra
+        yield f"把 {school_class.name} 每周晚一节开始上课的天数上限从 {now} 提高到 {now + extra}", new
+
+
 def _duty_cap(school: School, data: dict, key: str) -> Iterator[Candidate]:
     if not data.get("after_school"):
         return
@@ -357,4 +411,7 @@ RELAXERS: dict[str, Callable[[School, dict, str], Iterator[Candidate]]] = {
     "class_no_gaps": _class_flag("no_gaps", "有空堂（取消“无空堂”）"),
     "class_starts_first_period": _class_flag("starts_first_period", "某天不从第1节开始上课（取消“每天从第1节开始”）"),
     "as_duty_max_week": _duty_cap,
+    "class_unavailable": _class_unavailable,
+    "class_max_gaps": _class_max_gaps,
+    "class_late_starts": _class_late_starts,
 }

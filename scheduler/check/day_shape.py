@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from scheduler.check.context import Context
 from scheduler.check.report import Violation
-from scheduler.domain import clock, minutes
+from scheduler.domain import SchoolClass, clock, minutes
 
 
 def check_double_span(ctx: Context) -> Iterator[Violation]:
@@ -111,41 +111,127 @@ def _covered_periods(ctx: Context, atom: str, day: int) -> set[int]:
     return {p for s in ctx.atom_day(atom, day) for p in s.periods}
 
 
+def _gap_periods(school_class: SchoolClass, atom: str, day: int, covered: set[int]) -> list[int]:
+    """Free periods (not unavailable for the atom) between the first and last covered one, not covered."""
+    inside = range(min(covered, default=0) + 1, max(covered, default=0))
+    return [p for p in inside if p not in covered and school_class.free(atom, day, p)]
+
+
 def check_class_no_gaps(ctx: Context) -> Iterator[Violation]:
-    """A class with ``no_gaps``: no free period between two periods covering one of its atoms on a day (无空堂)."""
+    """A class with ``no_gaps``: no free period (one the atom is not unavailable in) between two periods
+    covering one of its atoms on a day (无空堂)."""
     for school_class in ctx.school.classes:
         if not school_class.no_gaps:
             continue
         for atom in school_class.atoms():
             for day in ctx.day_numbers:
-                covered = _covered_periods(ctx, atom, day)
-                for period in range(min(covered, default=0), max(covered, default=0)):
-                    if period not in covered:
-                        yield Violation(
-                            rule="class_no_gaps",
-                            message=f"{ctx.atom_name(atom)} {ctx.day_name(day)} 第{period}节 空堂（前后都有课）",
-                            class_id=school_class.id,
-                            day=day,
-                            period=period,
-                        )
+                for period in _gap_periods(school_class, atom, day, _covered_periods(ctx, atom, day)):
+                    yield Violation(
+                        rule="class_no_gaps",
+                        message=f"{ctx.atom_name(atom)} {ctx.day_name(day)} 第{period}节 空堂（前后都有课）",
+                        class_id=school_class.id,
+                        day=day,
+                        period=period,
+                    )
 
 
 def check_class_starts_first_period(ctx: Context) -> Iterator[Violation]:
-    """A class with ``starts_first_period``: on a day an atom of it has a lesson, period 1 covers that atom."""
+    """A class with ``starts_first_period``: on a day an atom of it has a lesson, no free period (one the
+    atom is not unavailable in) comes before its first covered period."""
     for school_class in ctx.school.classes:
         if not school_class.starts_first_period:
             continue
         for atom in school_class.atoms():
             for day in ctx.day_numbers:
                 covered = _covered_periods(ctx, atom, day)
-                if covered and 1 not in covered:
+                before = [p for p in range(1, min(covered, default=1)) if school_class.free(atom, day, p)]
+                if covered and before:
                     yield Violation(
                         rule="class_starts_first_period",
-                        message=f"{ctx.atom_name(atom)} {ctx.day_name(day)} 第1节 没有课，但当天后面有课",
+                        message=f"{ctx.atom_name(atom)} {ctx.day_name(day)} 第{before[0]}节 没有课，但当天后面有课",
                         class_id=school_class.id,
                         day=day,
-                        period=1,
+                        period=before[0],
                     )
+
+
+def check_class_late_starts(ctx: Context) -> Iterator[Violation]:
+    """A class with ``max_late_starts_per_week``: per atom and day with lessons, at most one free period before
+    the first lesson; days with one (or more) ≤ ``max_late_starts_per_week``."""
+    for school_class in ctx.school.classes:
+        limit = school_class.max_late_starts_per_week
+        if limit is None:
+            continue
+        for atom in school_class.atoms():
+            late_days = []
+            for day in ctx.day_numbers:
+                covered = _covered_periods(ctx, atom, day)
+                before = [p for p in range(1, min(covered, default=1)) if school_class.free(atom, day, p)]
+                if covered and len(before) > 1:
+                    yield Violation(
+                        rule="class_late_starts",
+                        message=f"{ctx.atom_name(atom)} {ctx.day_name(day)} 第{before[0]}、{before[1]}节 都没有课，但当天后面有课",
+                        class_id=school_class.id,
+                        day=day,
+                        period=before[0],
+                    )
+                if covered and before:
+                    late_days.append(ctx.day_name(day))
+            if len(late_days) > limit:
+                yield Violation(
+                    rule="class_late_starts",
+                    message=f"{ctx.atom_name(atom)} 一周有 {len(late_days)} 天晚一节开始上课（{'、'.join(late_days)}），上限 {limit} 天",
+                    class_id=school_class.id,
+                )
+
+
+def check_class_unavailable(ctx: Context) -> Iterator[Violation]:
+    """No session covers an atom of a class in a period the class (or the atom's section) is unavailable."""
+    for school_class in ctx.school.classes:
+        if not school_class.unavailable:
+            continue
+        for atom in school_class.atoms():
+            for session in ctx.by_atom.get(atom, []):
+                for period in session.periods:
+                    if not school_class.free(atom, session.day, period):
+                        yield Violation(
+                            rule="class_unavailable",
+                            message=(
+                                f"{ctx.atom_name(atom)} {ctx.day_name(session.day)} 第{period}节 为不排课时段，"
+                                f"却排了{ctx.subject_name(session.lesson.subject)}"
+                            ),
+                            class_id=school_class.id,
+                            lesson_id=session.lesson.id,
+                            day=session.day,
+                            period=period,
+                        )
+
+
+def check_class_max_gaps(ctx: Context) -> Iterator[Violation]:
+    """Per atom of a class with a gap cap: gaps (空堂: free periods between two covered ones of a day, not
+    unavailable) ≤ ``max_gaps_per_day`` each day and ≤ ``max_gaps_per_week`` in the week."""
+    for school_class in ctx.school.classes:
+        per_day, per_week = school_class.max_gaps_per_day, school_class.max_gaps_per_week
+        if per_day is None and per_week is None:
+            continue
+        for atom in school_class.atoms():
+            total = 0
+            for day in ctx.day_numbers:
+                count = len(_gap_periods(school_class, atom, day, _covered_periods(ctx, atom, day)))
+                total += count
+                if per_day is not None and count > per_day:
+                    yield Violation(
+                        rule="class_max_gaps",
+                        message=f"{ctx.atom_name(atom)} {ctx.day_name(day)} 有 {count} 节空堂，每天最多 {per_day} 节",
+                        class_id=school_class.id,
+                        day=day,
+                    )
+            if per_week is not None and total > per_week:
+                yield Violation(
+                    rule="class_max_gaps",
+                    message=f"{ctx.atom_name(atom)} 一周共有 {total} 节空堂，上限 {per_week} 节",
+                    class_id=school_class.id,
+                )
 
 
 def check_latest_end(ctx: Context) -> Iterator[Violation]:

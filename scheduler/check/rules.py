@@ -42,9 +42,12 @@ from scheduler.check.clashes import (
 from scheduler.check.context import Context
 from scheduler.check.curriculum import check_subject_per_day, check_weekly_hours
 from scheduler.check.day_shape import (
+    check_class_late_starts,
     check_class_lessons_per_day,
+    check_class_max_gaps,
     check_class_no_gaps,
     check_class_starts_first_period,
+    check_class_unavailable,
     check_daily_activity,
     check_daily_lessons,
     check_daily_study_minutes,
@@ -109,6 +112,9 @@ RULES: list[Rule] = [
     check_class_no_gaps,
     check_class_starts_first_period,
     check_latest_end,
+    check_class_unavailable,
+    check_class_max_gaps,
+    check_class_late_starts,
     check_as_service_days,
     check_as_daily_minutes,
     check_as_end_time,

@@ -12,7 +12,10 @@ What the file holds:
   overlaps in clock time), teacher max hours daily, teacher max days per week (``max_days_per_week``),
   teacher max gaps per week / per day (``max_gaps_per_week`` / ``max_gaps_per_day``);
 - students-set not-available periods for each class: periods that start before the stage's
-  earliest start or end after the grade's latest lesson end; students-set max hours daily from
+  earliest start or end after the grade's latest lesson end, and the class's ``unavailable`` slots
+  (a section's for its subgroup); students-set max gaps per week / per day for a class's
+  ``max_gaps_per_week`` / ``max_gaps_per_day``; students-set early max beginnings at second hour
+  ``max_late_starts_per_week`` for a class with it; students-set max hours daily from
   the stage's lessons-per-day and study-minutes caps; students-set max gaps per week 0 for a class
   with ``no_gaps``, students-set early max beginnings at second hour 0 for one with
   ``starts_first_period``;
@@ -83,6 +86,17 @@ def _constraint(parent: ET.Element, tag: str, fields: list[tuple[str, object]]) 
 def _finish(element: ET.Element) -> None:
     _sub(element, "Active", "true")
     _sub(element, "Comments", "")
+
+
+def _class_not_available(school: School, c, closed: list[int]) -> dict[str, list[tuple[int, int]]]:
+    """Group ref → sorted (day, hour) slots a students set of class ``c`` is not available: the ``closed``
+    periods of every day and the class's unavailable slots for the class, a section's slots for its subgroup."""
+    days = range(1, len(school.days) + 1)
+    out: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    out[c.id] |= {(d, p) for d in days for p in closed}
+    for slot in c.unavailable:
+        out[f"{c.id}:{slot.section}" if slot.section else c.id].add((slot.day, slot.period))
+    return {group: sorted(slots) for group, slots in out.items() if slots}
 
 
 def export_fet(school: School, path: str | Path) -> ExportReport:
@@ -292,11 +306,9 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
             or minutes(schedule.period(p).start) < minutes(stage_policy.earliest_start)
             or (latest is not None and minutes(schedule.period(p).end) > minutes(latest))
         ]
-        if closed:
-            element = _constraint(time_list, "ConstraintStudentsSetNotAvailableTimes", [("Students", set_name[c.id])])
-            slots_element(
-                element, "Not_Available_Time", [(d, p) for d in range(1, len(school.days) + 1) for p in closed]
-            )
+        for group, slots in _class_not_available(school, c, closed).items():
+            element = _constraint(time_list, "ConstraintStudentsSetNotAvailableTimes", [("Students", set_name[group])])
+            slots_element(element, "Not_Available_Time", slots)
             _finish(element)
         cap = min(stage_policy.max_lessons_per_day, _periods_within(schedule, stage_policy.max_daily_study_minutes))
         if c.max_lessons_per_day is not None:
@@ -324,6 +336,20 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
                 time_list, "ConstraintStudentsSetMaxGapsPerWeek", [("Max_Gaps", 0), ("Students", set_name[c.id])]
             )
             _finish(element)
+        for tag, limit in (
+            ("ConstraintStudentsSetMaxGapsPerWeek", c.max_gaps_per_week),
+            ("ConstraintStudentsSetMaxGapsPerDay", c.max_gaps_per_day),
+        ):
+            if limit is not None:
+                _finish(_constraint(time_list, tag, [("Max_Gaps", limit), ("Students", set_name[c.id])]))
+        if c.max_late_starts_per_week is not None:
+            _finish(
+                _constraint(
+                    time_list,
+                    "ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour",
+                    [("Max_Beginnings_At_Second_Hour", c.max_late_starts_per_week), ("Students", set_name[c.id])],
+                )
+            )
         if c.starts_first_period:
             element = _constraint(
                 time_list,
@@ -331,7 +357,20 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
                 [("Max_Beginnings_At_Second_Hour", 0), ("Students", set_name[c.id])],
             )
             _finish(element)
-    expressed.append("ConstraintStudentsSetNotAvailableTimes: periods before the earliest start / after the latest end")
+    expressed.append(
+        "ConstraintStudentsSetNotAvailableTimes: periods before the earliest start / after the latest end, "
+        "class.unavailable (a section's slots for its subgroup)"
+    )
+    n_late = sum(c.max_late_starts_per_week is not None for c in school.classes)
+    if n_late:
+        expressed.append(
+            f"ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour for {n_late} classes (class.max_late_starts_per_week)"
+        )
+    n_gap_caps = sum(c.max_gaps_per_week is not None or c.max_gaps_per_day is not None for c in school.classes)
+    if n_gap_caps:
+        expressed.append(
+            f"ConstraintStudentsSetMaxGapsPerWeek / PerDay for {n_gap_caps} classes (class.max_gaps_per_week / per_day)"
+        )
     expressed.append(
         "ConstraintStudentsSetMaxHoursDaily: lessons-per-day and study-minutes caps (as periods), "
         "class.max_lessons_per_day (the tighter)"

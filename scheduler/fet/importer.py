@@ -35,10 +35,10 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   ``Room.unavailable`` (slots at a removed break hour are dropped: no lesson is there anyway).
 - Constraints at weight 100% that the School represents exactly are mapped; every other
   constraint is listed in the report with type, count and weights — never silently dropped.
-  Students-set not-available slots and break slots on only some days become pinned placeholder
-  lessons (subject ``fet-blocked``) of the students they block; a break hour on every day is
-  removed from the bell schedule and becomes a ``lunch`` block, the block kind lessons may not
-  straddle — FET's rule for breaks.
+  Students-set not-available slots (100 %) and break slots on only some days (every class) →
+  ``SchoolClass.unavailable`` (rule class_unavailable; a slot of only some sections of a class names
+  its section); a break hour on every day is removed from the bell schedule and becomes a ``lunch``
+  block, the block kind lessons may not straddle — FET's rule for breaks.
 - Activity / Activities preferred starting times and time slots (100 %) → ``Lesson.allowed_starts``
   (for time slots: the starts whose every hour is a preferred slot; several constraints on one
   activity intersect; the Activities… filters — teacher, students set, subject, activity tag,
@@ -54,16 +54,16 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   Students (set) max / min hours daily (100 %) → ``SchoolClass.max_lessons_per_day`` /
   ``min_lessons_per_day`` / ``allow_empty_days`` of the whole classes meant (as for the class flags
   below; a subgroup alone is not represented). Several bounds: the tightest (a minimum without empty
-  days and one with them: the larger, without). Placeholder lessons count here: bounds shift by a
-  class's placeholder periods when those are alike on every day (a minimum with empty days allowed
-  only when there are none), else the maximum is raised by the most of a day and a minimum left
-  out (approximated, reported).
-- Students (set) max gaps per week / per day and students (set) early max beginnings at second hour
-  (100 %) with a limit of 0 → ``SchoolClass.no_gaps`` / ``starts_first_period`` of the classes meant
-  (all students: every class; a year: its classes; a group: its class; subgroups only when they are
-  all of their class's sections); a limit above 0, or part of a class, is not represented. The
-  placeholder lessons above would count as lessons for these rules, whereas FET skips not-available
-  and break slots, so for a class with placeholders both rules are left off (looser, reported).
+  days and one with them: the larger, without). FET counts lesson hours only, and so does the School.
+- Students (set) max gaps per week / per day (100 %): Max_Gaps 0 → ``SchoolClass.no_gaps``, more →
+  ``max_gaps_per_week`` / ``max_gaps_per_day`` (the smallest given); students (set) early max
+  beginnings at second hour (100 %): 0 → ``starts_first_period``, more → ``max_late_starts_per_week``
+  (FET: at most one free hour before a day's first lesson, and on at most so many days). Each of the
+  whole classes meant (all students: every class; a year: its classes; a group: its class; subgroups
+  only when they are all of their class's sections); part of a class is not represented. As in FET,
+  a class's unavailable slots (not-available and break slots) are never gaps, and a day's first hour
+  is its first available one (FET 5.1.6 changelog: "students not available does not induce gaps or
+  early unrespected"; FET's generate.cpp skips breakDayHour and subgroupNotAvailableDayHour).
 - Policy overrides make the imported school self-consistent: ``weekly_lessons.<grade>`` is what
   the file gives (a subject whose periods differ between pupil sets of one grade is left out
   of the plan and reported; each lesson's count still fixes it), the daily activity rule is off
@@ -92,7 +92,7 @@ LAST_END = 23 * 60 + 59  # the synthetic day ends before midnight
 MIN_PERIOD_MINUTES = 20  # the policy's shortest lesson
 SHORT_BREAK_MINUTES = 5
 MAX_HOURS = (LAST_END - FIRST_START) // (MIN_PERIOD_MINUTES + SHORT_BREAK_MINUTES)  # 38
-BLOCKED_SUBJECT = "fet-blocked"
+BLOCKED_SUBJECT = "fet-blocked"  # placeholder lessons of older imports (class.unavailable since)
 MAX_DAYS_APART = 6  # Lesson.min_days_apart's upper bound
 ID_COMMENT = re.compile(r"scheduler-id:\s*(\S+)")
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
@@ -229,7 +229,7 @@ class _Reader:
         # ConstraintActivitiesNotOverlapping at 100 %: activity ids, decided in build()
         self.not_overlapping: list[list[int]] = []
         # Students (set) max / min hours daily at 100 %: (type, "max"/"min", class ids, hours, allow empty
-        # days), decided in build() once placeholder lessons exist
+        # days), decided in build()
         self.class_bounds: list[tuple[str, str, list[str], int, bool]] = []
 
     # ---- helpers ------------------------------------------------------------------------
@@ -640,7 +640,7 @@ class _Reader:
 
     def _c_ConstraintBreakTimes(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         self.breaks |= set(self.slots(element, "Break_Time", where))
-        return "mapped", "hour on every day → removed period (lunch block); other slots → placeholder lessons"
+        return "mapped", "hour on every day → removed period (lunch block); other slots → every class's unavailable"
 
     def _c_ConstraintTeacherNotAvailableTimes(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         teacher = self._teacher(element, "Teacher", where)
@@ -782,23 +782,14 @@ class _Reader:
         self.class_bounds.append((element.tag, bound, list(named), limit, allow_empty))
         return None
 
-    def _class_day_bounds(self, lessons: list[dict], n_periods: int) -> None:
+    def _class_day_bounds(self, n_periods: int) -> None:
         """The students (set) max / min hours daily kept in ``class_bounds`` → the classes' daily bounds.
 
-        Several bounds on a class: the tightest. Placeholder lessons (not-available and break slots)
-        count as lessons here, FET does not count those slots: when every atom of a class has the
-        same number b of them on every day, the bounds are shifted by b and stay exact; otherwise
-        the maximum is raised by the most placeholder periods of a day (never tighter than FET), a
-        minimum is left out, and the constraint is approximated (reported).
+        Several bounds on a class: the tightest. FET counts lesson hours only, as class_lessons_per_day
+        does (not-available and break slots are ``SchoolClass.unavailable``, no lessons), so the bounds
+        map as they are. A maximum of at least the day's periods never binds and is left out.
         """
-        n_days = len(self.day_names)
         by_id = {c["id"]: c for c in self.classes}
-        atoms_of = {cid: [f"{cid}:{s}" for s in c["sections"]] or [cid] for cid, c in by_id.items()}
-        blocked: dict[str, Counter[int]] = defaultdict(Counter)
-        for lesson in lessons:
-            if lesson["subject"] == BLOCKED_SUBJECT:
-                for atom in (a for g in lesson["groups"] for a in atoms_of.get(g, [g])):
-                    blocked[atom].update(s["day"] for s in lesson["pinned"])
         highs: dict[str, int] = {}
         lows: dict[str, tuple[int, bool] | None] = {}
         for _, bound, class_ids, limit, allow_empty in self.class_bounds:
@@ -807,42 +798,25 @@ class _Reader:
                     highs[cid] = min(limit, highs.get(cid, limit))
                 else:
                     lows[cid] = _tighter_min(lows.get(cid), limit, allow_empty)
-        inexact: set[tuple[str, str]] = set()  # (class id, "max"/"min")
+        too_high: set[str] = set()  # classes whose minimum is more than the School holds
         for cid, school_class in by_id.items():
-            counts = {blocked[a][d] for a in atoms_of[cid] for d in range(1, n_days + 1)}
-            shift = next(iter(counts)) if len(counts) == 1 else None
-            if cid in highs:
-                high = highs[cid] + (max(counts) if shift is None else shift)
-                if high < n_periods:  # else it never binds
-                    if shift is None or high > 16:
-                        inexact.add((cid, "max"))
-                    if high <= 16:
-                        school_class["max_lessons_per_day"] = high
+            if cid in highs and highs[cid] < n_periods and highs[cid] <= 16:  # above 16: the stage caps at 12
+                school_class["max_lessons_per_day"] = highs[cid]
             if lows.get(cid):
                 low, allow_empty = lows[cid]
-                if (shift == 0 or (shift is not None and not allow_empty)) and low + shift <= 16:
-                    school_class["min_lessons_per_day"] = low + shift
+                if low <= 16:
+                    school_class["min_lessons_per_day"] = low
                     school_class["allow_empty_days"] = allow_empty
                 else:
-                    inexact.add((cid, "min"))
+                    too_high.add(cid)
         for fet_type, bound, class_ids, _, _ in self.class_bounds:
-            if any((cid, bound) in inexact for cid in class_ids):
-                note = (
-                    "placeholder lessons (not-available / break slots) count here, not in FET: for some classes "
-                    "the maximum is raised by the most of a day, or the minimum left out"
+            if bound == "min" and too_high & set(class_ids):
+                self.outcomes.add(
+                    fet_type, "not_represented", 100.0, "more than 16 hours a day: beyond a class's bound"
                 )
-                self.outcomes.add(fet_type, "approximated", 100.0, note)
             else:
                 field_name = "max_lessons_per_day" if bound == "max" else "min_lessons_per_day / allow_empty_days"
                 self.outcomes.add(fet_type, "mapped", 100.0, f"class.{field_name} (rule class_lessons_per_day)")
-        if inexact:
-            names = [by_id[cid]["name"] for cid in sorted({cid for cid, _ in inexact})]
-            self.lossy.append(
-                f"{len(names)} classes with students max/min hours daily also have not-available or break slots "
-                f"({', '.join(names[:3])}{'…' if len(names) > 3 else ''}) not alike on every day, or a minimum with "
-                "empty days allowed: their placeholder lessons count as lessons here, so the maximum was raised by "
-                "the most such periods of a day and a minimum left out"
-            )
 
     def _c_ConstraintStudentsSetNotAvailableTimes(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         students = _name(element, "Students")
@@ -852,7 +826,7 @@ class _Reader:
         slots = self.slots(element, "Not_Available_Time", where)
         for ref in self.refs[students]:
             self.blocked[ref] |= set(slots)
-        return "approximated", f"pinned placeholder lessons (subject {BLOCKED_SUBJECT}) occupy the slots"
+        return "mapped", "class.unavailable (rule class_unavailable; the day-shape rules skip the slots, as FET does)"
 
     def _c_ConstraintActivityPreferredStartingTime(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         activity = self._activity(element, where)
@@ -972,41 +946,41 @@ class _Reader:
         return "mapped", "lesson.room"
 
     def _c_ConstraintStudentsMaxGapsPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
-        return self._class_flag(element, "Max_Gaps", "no_gaps", None, where)
+        return self._class_gaps(element, "max_gaps_per_week", None, where)
 
     def _c_ConstraintStudentsMaxGapsPerDay(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
-        return self._class_flag(element, "Max_Gaps", "no_gaps", None, where)
+        return self._class_gaps(element, "max_gaps_per_day", None, where)
 
     def _c_ConstraintStudentsSetMaxGapsPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
-        return self._class_flag(element, "Max_Gaps", "no_gaps", _name(element, "Students"), where)
+        return self._class_gaps(element, "max_gaps_per_week", _name(element, "Students"), where)
 
     def _c_ConstraintStudentsSetMaxGapsPerDay(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
-        return self._class_flag(element, "Max_Gaps", "no_gaps", _name(element, "Students"), where)
+        return self._class_gaps(element, "max_gaps_per_day", _name(element, "Students"), where)
 
-    def _c_ConstraintStudentsEarlyMaxBeginningsAtSecondHour(
-        self, element: ET.Element, where: str
-    ) -> tuple[Outcome, str]:
-        return self._class_flag(element, "Max_Beginnings_At_Second_Hour", "starts_first_period", None, where)
+    def _class_gaps(self, element: ET.Element, field: str, students: str | None, where: str) -> tuple[Outcome, str]:
+        """Students (set) max gaps per week / day: 0 → ``no_gaps``, more → the class's ``field`` (the smallest
+        given), of the whole classes meant. FET counts gaps per subgroup, the School per atom: the same."""
+        limit = _int(element, "Max_Gaps", 0)
+        if limit <= 0:
+            return self._class_flag("no_gaps", students, where)
+        cap = TEACHER_WEEK_CAP if field == "max_gaps_per_week" else TEACHER_DAY_CAP
+        chosen = self._whole_classes(students, where)
+        if chosen is None:
+            return "not_represented", "only some sections of a class: the School sets this per class"
+        for school_class in chosen:
+            current = school_class.get(field)
+            school_class[field] = min(limit, cap) if current is None else min(limit, cap, current)
+        return "mapped", f"class.{field} (rule class_max_gaps)"
 
-    def _c_ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour(
-        self, element: ET.Element, where: str
-    ) -> tuple[Outcome, str]:
-        students = _name(element, "Students")
-        return self._class_flag(element, "Max_Beginnings_At_Second_Hour", "starts_first_period", students, where)
+    def _whole_classes(self, students: str | None, where: str) -> list[dict] | None:
+        """The classes a students set means (None: every class); None when it is only some sections of one.
 
-    def _class_flag(
-        self, element: ET.Element, tag: str, flag: str, students: str | None, where: str
-    ) -> tuple[Outcome, str]:
-        """Students (set) max gaps / early beginnings, limit 0 → the class flag ``flag`` of the classes meant.
-
-        ``students`` None: every class. A year or a group is whole classes; a subgroup (or a group of
-        FET categories) is exact only when it is all of its class's sections: the flag is per class.
+        A year or a group is whole classes; a subgroup (or a group of FET categories) only when it is all of
+        its class's sections.
         """
         if students is not None and students not in self.refs:
             self.fail(f"{where}.Students: unknown students set '{students}'")
-            return "mapped", ""
-        if _int(element, tag, 0) > 0:
-            return "not_represented", "more than 0 gaps/late beginnings: the School has only none"
+            return []
         by_id = {c["id"]: c for c in self.classes}
         refs = list(by_id) if students is None else self.refs[students]
         sections: dict[str, set[str]] = defaultdict(set)
@@ -1015,9 +989,41 @@ class _Reader:
             sections[class_id].add(section or "*")
         chosen = [cid for cid, named in sections.items() if "*" in named or named >= set(by_id[cid]["sections"])]
         if len(chosen) < len(sections):
+            return None
+        return [by_id[cid] for cid in chosen]
+
+    def _c_ConstraintStudentsEarlyMaxBeginningsAtSecondHour(
+        self, element: ET.Element, where: str
+    ) -> tuple[Outcome, str]:
+        return self._class_early(element, None, where)
+
+    def _c_ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour(
+        self, element: ET.Element, where: str
+    ) -> tuple[Outcome, str]:
+        return self._class_early(element, _name(element, "Students"), where)
+
+    def _class_early(self, element: ET.Element, students: str | None, where: str) -> tuple[Outcome, str]:
+        """Students (set) early max beginnings at second hour: 0 → ``starts_first_period``, more →
+        ``max_late_starts_per_week`` (the smallest given) of the whole classes meant."""
+        limit = _int(element, "Max_Beginnings_At_Second_Hour", 0)
+        if limit <= 0:
+            return self._class_flag("starts_first_period", students, where)
+        chosen = self._whole_classes(students, where)
+        if chosen is None:
             return "not_represented", "only some sections of a class: the School sets this per class"
-        for cid in chosen:
-            by_id[cid][flag] = True
+        for school_class in chosen:
+            current = school_class.get("max_late_starts_per_week")
+            school_class["max_late_starts_per_week"] = min(limit, 7, current if current is not None else 7)
+        return "mapped", "class.max_late_starts_per_week (rule class_late_starts)"
+
+    def _class_flag(self, flag: str, students: str | None, where: str) -> tuple[Outcome, str]:
+        """Students (set) max gaps / early beginnings with limit 0 → the class flag ``flag`` of the classes meant
+        (``students`` None: every class; see ``_whole_classes``)."""
+        chosen = self._whole_classes(students, where)
+        if chosen is None:
+            return "not_represented", "only some sections of a class: the School sets this per class"
+        for school_class in chosen:
+            school_class[flag] = True
         return "mapped", f"class.{flag}"
 
     def _c_ConstraintActivityPreferredRooms(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
@@ -1199,19 +1205,12 @@ class _Reader:
                 "the School timetables at least one class"
             )
             self.raise_if_failed()
-        lessons += self._placeholder_lessons(removed, slot)
-        self._class_day_bounds(lessons, n_periods)
-        self._note_flags_over_placeholders(lessons)
+        self._class_unavailable(removed, slot)
+        self._class_day_bounds(n_periods)
         subjects = [
             {**s, "max_per_day": min(8, n_periods), "room_type": self.room_type_of_subject.get(s["id"])}
             for s in self.subjects.values()
         ]
-        if any(lesson["subject"] == BLOCKED_SUBJECT for lesson in lessons) and not any(
-            s["id"] == BLOCKED_SUBJECT for s in subjects
-        ):
-            subjects.append(
-                {"id": BLOCKED_SUBJECT, "name": "不排课（FET 不可用时段）", "category": "other", "max_per_day": 8}
-            )
         if n_periods > 8:
             self.lossy.append(f"{n_periods} periods a day: each subject capped at 8 periods a day (FET: no cap)")
         rooms = [
@@ -1313,35 +1312,12 @@ class _Reader:
             kept.append(c)
         self.classes = kept
 
-    def _note_flags_over_placeholders(self, lessons: list[dict]) -> None:
-        """No gaps / first-period start are left off for classes with placeholder lessons, and reported.
-
-        Placeholders would count as lessons for those rules, whereas FET skips not-available and
-        break slots: kept, they can make a file FET solves infeasible (Italy/Ancona). Left off, the
-        import is looser than the file for those classes, never stricter.
-        """
-        blocked = {
-            g.partition(":")[0] for lesson in lessons if lesson["subject"] == BLOCKED_SUBJECT for g in lesson["groups"]
-        }
-        cleared = []
-        for c in self.classes:
-            if c["id"] in blocked and (c.get("no_gaps") or c.get("starts_first_period")):
-                c["no_gaps"] = c["starts_first_period"] = False
-                cleared.append(c["name"])
-        if cleared:
-            self.lossy.append(
-                f"{len(cleared)} classes with no gaps or a first-period start also have not-available or break "
-                f"slots ({', '.join(cleared[:3])}{'…' if len(cleared) > 3 else ''}): their placeholder lessons "
-                "would count as lessons for those rules, FET's slots do not; the two rules are left off for "
-                "these classes (looser than the file)"
-            )
-
-    def _placeholder_lessons(self, removed: list[int], slot) -> list[dict]:
-        """Pinned 不排课 lessons for break slots on some days and students-set not-available slots."""
+    def _class_unavailable(self, removed: list[int], slot) -> None:
+        """Break slots on only some days (every class) and students-set not-available slots → each class's
+        ``unavailable``: slots of all its atoms for the whole class, the others per section."""
         n_days, n_hours = len(self.day_names), len(self.hour_names)
         partial_breaks = {(d, h) for d, h in self.breaks if h not in removed}
         by_atom: dict[str, set[tuple[int, int]]] = defaultdict(set)
-        class_by_id = {c["id"]: c for c in self.classes}
         atoms_of = {c["id"]: [f"{c['id']}:{s}" for s in c["sections"]] or [c["id"]] for c in self.classes}
         for atoms in atoms_of.values():
             for atom in atoms:
@@ -1349,39 +1325,29 @@ class _Reader:
         for ref, slots in self.blocked.items():
             for atom in atoms_of.get(ref, [ref]):
                 by_atom[atom] |= {s for s in slots if s[1] not in removed}
-        lessons = []
-        for cid, atoms in atoms_of.items():
+        n_slots = 0
+        for c in self.classes:
+            atoms = atoms_of[c["id"]]
             whole = set.intersection(*(by_atom[a] for a in atoms))
-            targets = [(cid, whole)] + [(a, by_atom[a] - whole) for a in atoms if a != cid]
-            for group, slots in targets:
-                ordered = sorted(s for s in slots if 0 <= s[0] < n_days and 0 <= s[1] < n_hours)
-                for start in range(0, len(ordered), 20):
-                    chunk = ordered[start : start + 20]
-                    lessons.append(
-                        {
-                            "id": f"{BLOCKED_SUBJECT}.{group}.{start // 20 + 1}",
-                            "subject": BLOCKED_SUBJECT,
-                            "groups": [group],
-                            "count": len(chunk),
-                            "pinned": [slot(d, h) for d, h in chunk],
-                        }
-                    )
-        if lessons:
+            targets = [(None, whole)] + [(a.partition(":")[2], by_atom[a] - whole) for a in atoms if a != c["id"]]
+            unavailable = []
+            for section, slots in targets:
+                for d, h in sorted(s for s in slots if 0 <= s[0] < n_days and 0 <= s[1] < n_hours):
+                    unavailable.append({**slot(d, h), "section": section})
+            c["unavailable"] = unavailable
+            n_slots += len(unavailable)
+        if n_slots:
             self.lossy.append(
-                f"{sum(x['count'] for x in lessons)} blocked student slots (break slots on some days, students "
-                f"sets not available) became {len(lessons)} pinned placeholder lessons of subject "
-                f"'{BLOCKED_SUBJECT}' in {len({class_by_id[x['groups'][0].partition(':')[0]]['id'] for x in lessons})} "
-                "classes; they appear in the timetable as 不排课"
+                f"{n_slots} unavailable class slots (break slots on some days, students sets not available) "
+                f"in {sum(bool(c['unavailable']) for c in self.classes)} classes: class.unavailable (不排课), "
+                "which the no-gaps, first-period and gap-cap rules skip as FET does"
             )
-        return lessons
 
     def _policy_overrides(self, lessons: list[dict], stages: list[str], n_periods: int) -> dict:
         """Make the imported school consistent: its weekly plans and day-shape limits are the file's."""
         taught: dict[str, Counter[str]] = defaultdict(Counter)
         atoms_of = {c["id"]: [f"{c['id']}:{s}" for s in c["sections"]] or [c["id"]] for c in self.classes}
         for lesson in lessons:
-            if lesson["subject"] == BLOCKED_SUBJECT:
-                continue
             covered = {a for g in lesson["groups"] for a in atoms_of.get(g, [g])}
             for atom in covered:
                 taught[atom][lesson["subject"]] += lesson["duration"] * lesson["count"]
@@ -1420,7 +1386,7 @@ class _Reader:
         return overrides
 
     def report(self, school: School) -> ImportReport:
-        lessons = [lesson for lesson in school.lessons if lesson.subject != BLOCKED_SUBJECT]
+        lessons = school.lessons
         return ImportReport(
             source=self.source,
             counts={
@@ -1433,7 +1399,7 @@ class _Reader:
                 "rooms": len(school.rooms),
                 "activities": len(self.activities),
                 "lessons": len(lessons),
-                "placeholder lessons": len(school.lessons) - len(lessons),
+                "unavailable class slots": sum(len(c.unavailable) for c in school.classes),
             },
             constraints=self.outcomes.as_list(),
             lossy=self.lossy,

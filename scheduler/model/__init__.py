@@ -33,9 +33,12 @@ from scheduler.model.clashes import (
     add_teacher_clash,
 )
 from scheduler.model.day_shape import (
+    add_class_late_starts,
     add_class_lessons_per_day,
+    add_class_max_gaps,
     add_class_no_gaps,
     add_class_starts_first_period,
+    add_class_unavailable,
     add_daily_activity,
     add_daily_lessons,
     add_earliest_start,
@@ -107,6 +110,10 @@ RULES = [
     add_as_duty_max_week,
     add_flexible_days,
     add_club_every_pupil,
+    # class days (not after-school)
+    add_class_unavailable,
+    add_class_max_gaps,
+    add_class_late_starts,
 ]
 
 

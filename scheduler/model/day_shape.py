@@ -4,10 +4,12 @@ no gaps (无空堂) and a start in period 1."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from ortools.sat.python import cp_model
 
-from scheduler.domain import BellSchedule, Lesson, minutes
+from scheduler.domain import BellSchedule, Lesson, SchoolClass, minutes
+from scheduler.model.teachers import gap_flags
 from scheduler.model.variables import Vars, period_minutes
 
 
@@ -107,8 +109,11 @@ def _atom_day_cover(v: Vars, atom: str, day: int, n_periods: int) -> list[cp_mod
     return [0, *(sum(by_period[p]) if by_period[p] else 0 for p in range(1, n_periods + 1))]
 
 
-def _flagged_atom_days(v: Vars, flag: str) -> Iterator[tuple[str, str, int, list[cp_model.LinearExprT]]]:
-    """(class id, atom, day, per-period cover) for every atom with lessons of a class whose ``flag`` is set."""
+def _flagged_atom_days(
+    v: Vars, flag: str
+) -> Iterator[tuple[SchoolClass, str, int, list[cp_model.LinearExprT], list[int]]]:
+    """(class, atom, day, per-period cover, the atom's free periods that day in order) for every atom with
+    lessons of a class whose ``flag`` is set."""
     school = v.school
     for school_class in school.classes:
         if not getattr(school_class, flag):
@@ -117,30 +122,127 @@ def _flagged_atom_days(v: Vars, flag: str) -> Iterator[tuple[str, str, int, list
         for atom in school_class.atoms():
             if v.lessons_by_atom.get(atom):
                 for day in v.days:
-                    yield school_class.id, atom, day, _atom_day_cover(v, atom, day, n_periods)
+                    free = [p for p in range(1, n_periods + 1) if school_class.free(atom, day, p)]
+                    yield school_class, atom, day, _atom_day_cover(v, atom, day, n_periods), free
+
+
+def add_class_unavailable(m: cp_model.CpModel, v: Vars) -> None:
+    """No session covers a class's atom in a period the class (or the atom's section) is unavailable
+    (FET: students set not available times, break slots)."""
+    for school_class in v.school.classes:
+        if not school_class.unavailable:
+            continue
+        guard = v.enforce("class_unavailable", school_class.id)
+        done: set[tuple[str, int, int]] = set()
+        for atom in school_class.atoms():
+            section = atom.partition(":")[2] or None
+            for slot in school_class.unavailable:
+                if slot.section not in (None, section):
+                    continue
+                for lesson in v.lessons_by_atom.get(atom, []):
+                    if (lesson.id, slot.day, slot.period) in done:
+                        continue
+                    done.add((lesson.id, slot.day, slot.period))
+                    for var in v.covering(lesson, slot.day, slot.period):
+                        m.add(var == 0).only_enforce_if(guard)
 
 
 def add_class_no_gaps(m: cp_model.CpModel, v: Vars) -> None:
-    """A class with ``no_gaps``: each day, the periods covering each of its atoms form one block (无空堂)."""
-    for class_id, atom, day, cover in _flagged_atom_days(v, "no_gaps"):
-        # begins[p]: a block of covered periods begins at p; one block a day at most
+    """A class with ``no_gaps``: each day, the periods covering each of its atoms form one block of the
+    atom's free periods (无空堂; unavailable periods are skipped, as FET skips not-available and break slots)."""
+    for school_class, atom, day, cover, free in _flagged_atom_days(v, "no_gaps"):
+        # begins[p]: a block of covered free periods begins at p; one block a day at most
         begins = []
-        for p in range(1, len(cover)):
-            if isinstance(cover[p], int):
-                continue  # nothing can cover p, so no block begins there
-            begin = m.new_bool_var(f"begins[{atom},{day},{p}]")
-            m.add(begin >= cover[p] - cover[p - 1])
-            begins.append(begin)
+        previous: cp_model.LinearExprT = 0
+        for p in free:
+            if not isinstance(cover[p], int):  # else nothing can cover p, so no block begins there
+                begin = m.new_bool_var(f"begins[{atom},{day},{p}]")
+                m.add(begin >= cover[p] - previous)
+                begins.append(begin)
+            previous = cover[p]
         if len(begins) > 1:
-            m.add(sum(begins) <= 1).only_enforce_if(v.enforce("class_no_gaps", class_id))
+            m.add(sum(begins) <= 1).only_enforce_if(v.enforce("class_no_gaps", school_class.id))
 
 
 def add_class_starts_first_period(m: cp_model.CpModel, v: Vars) -> None:
-    """A class with ``starts_first_period``: on a day an atom of it has a lesson, period 1 covers that atom."""
-    for class_id, _, _, cover in _flagged_atom_days(v, "starts_first_period"):
-        for p in range(2, len(cover)):
+    """A class with ``starts_first_period``: on a day an atom of it has a lesson, the atom's first free
+    period covers it (period 1 unless unavailable: FET's first hour skips not-available and break slots)."""
+    for school_class, _, _, cover, free in _flagged_atom_days(v, "starts_first_period"):
+        if not free:
+            continue
+        first = free[0]
+        for p in range(first + 1, len(cover)):
             if not isinstance(cover[p], int):
-                m.add(cover[1] >= cover[p]).only_enforce_if(v.enforce("class_starts_first_period", class_id))
+                m.add(cover[first] >= cover[p]).only_enforce_if(v.enforce("class_starts_first_period", school_class.id))
+
+
+def add_class_max_gaps(m: cp_model.CpModel, v: Vars) -> None:
+    """A class's atoms have ≤ ``max_gaps_per_day`` gaps (空堂: free periods between two lessons of a day; an
+    unavailable period is none) on each day and ≤ ``max_gaps_per_week`` in the week, counted per atom
+    (FET: students (set) max gaps per day / week, counted per subgroup)."""
+    school = v.school
+    for school_class in school.classes:
+        per_day, per_week = school_class.max_gaps_per_day, school_class.max_gaps_per_week
+        if per_day is None and per_week is None:
+            continue
+        periods = [p.index for p in school.schedule_by_stage[school_class.stage].periods]
+        guard = v.enforce("class_max_gaps", school_class.id)
+        for atom in school_class.atoms():
+            if not v.lessons_by_atom.get(atom):
+                continue
+            week: list[cp_model.IntVar] = []
+            for day in v.days:
+                cover: dict[int, list[cp_model.IntVar]] = {p: [] for p in periods}
+                for _, p, var in _atom_day_periods(v, atom, day):
+                    cover[p].append(var)
+                free = partial(school_class.free, atom, day)
+                gaps = gap_flags(m, f"{atom},{day}", periods, cover, free)
+                if per_day is not None and len(gaps) > per_day:
+                    m.add(sum(gaps) <= per_day).only_enforce_if(guard)
+                week += gaps
+            if per_week is not None and len(week) > per_week:
+                m.add(sum(week) <= per_week).only_enforce_if(guard)
+
+
+def add_class_late_starts(m: cp_model.CpModel, v: Vars) -> None:
+    """A class with ``max_late_starts_per_week``: per atom and day with lessons, at most one free period comes
+    before the first lesson, and days with one number ≤ ``max_late_starts_per_week`` (FET: students (set) early
+    max beginnings at second hour; its first hour skips not-available and break slots)."""
+    school = v.school
+    for school_class in school.classes:
+        limit = school_class.max_late_starts_per_week
+        if limit is None:
+            continue
+        guard = v.enforce("class_late_starts", school_class.id)
+        for atom in school_class.atoms():
+            late_days = []
+            for day in v.days:
+                late = _late_start(m, v, school_class, atom, day, guard)
+                if late is not None:
+                    late_days.append(late)
+            if len(late_days) > limit:
+                m.add(sum(late_days) <= limit).only_enforce_if(guard)
+
+
+def _late_start(
+    m: cp_model.CpModel, v: Vars, school_class: SchoolClass, atom: str, day: int, guard: list
+) -> cp_model.IntVar | None:
+    """Forbid two free periods before the atom's first lesson of the day; a Boolean that is at least 1 when one
+    free period comes before it (None: the day cannot start late)."""
+    n_periods = len(v.school.schedule_by_stage[school_class.stage].periods)
+    cover = _atom_day_cover(v, atom, day, n_periods)
+    free = [p for p in range(1, n_periods + 1) if school_class.free(atom, day, p)]
+    later = [p for p in range(free[0] + 1, n_periods + 1) if not isinstance(cover[p], int)] if free else []
+    if not later:
+        return None
+    first = free[0]
+    for p in later:
+        if len(free) > 1 and p > free[1]:
+            m.add(cover[first] + cover[free[1]] >= cover[p]).only_enforce_if(guard)
+    late = m.new_bool_var(f"late_start[{atom},{day}]")
+    for p in later:
+        m.add(late >= cover[p] - cover[first])
+    return late
 
 
 def block_activity_minutes(schedule: BellSchedule, day: int) -> int:

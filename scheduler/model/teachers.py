@@ -143,11 +143,19 @@ def add_teacher_max_gaps(m: cp_model.CpModel, v: Vars) -> None:
 def _gaps(
     m: cp_model.CpModel, teacher: Teacher, schedule: BellSchedule, day: int, cover: dict[int, list[cp_model.IntVar]]
 ) -> list[cp_model.IntVar]:
-    """Booleans, one per period of the day that can be a gap, each true when it is one (a cap on
-    their sum only pushes them down, so lower bounds suffice)."""
+    """Booleans, one per period of the day that can be a gap of the teacher, each true when it is one."""
     name = f"{teacher.id},{day},{schedule.stage}"
     periods = [p.index for p in schedule.periods]
-    # before[p] / after[p]: the teacher teaches in some period before / after p (0: cannot)
+    return gap_flags(m, name, periods, cover, lambda p: teacher.free(day, p, schedule.stage))
+
+
+def gap_flags(
+    m: cp_model.CpModel, name: str, periods: list[int], cover: dict[int, list[cp_model.IntVar]], free
+) -> list[cp_model.IntVar]:
+    """Booleans, one per period p of ``periods`` (in order) that can be a gap, each true when it is one: p is
+    ``free(p)``, nothing covers it, and something covers a period before and one after it. A cap on their
+    sum only pushes them down, so lower bounds suffice."""
+    # before[p] / after[p]: something covers a period before / after p (0: cannot)
     before: dict[int, cp_model.LinearExprT] = {periods[0]: 0}
     for prev, p in zip(periods, periods[1:], strict=False):
         if not cover[prev] and isinstance(before[prev], int):
@@ -168,7 +176,7 @@ def _gaps(
             m.add(after[p] >= var)
     out = []
     for p in periods:
-        if isinstance(before[p], int) or isinstance(after[p], int) or not teacher.free(day, p, schedule.stage):
+        if isinstance(before[p], int) or isinstance(after[p], int) or not free(p):
             continue
         gap = m.new_bool_var(f"gap[{name},{p}]")
         m.add(gap >= before[p] + after[p] - 1 - sum(cover[p]))

@@ -282,7 +282,9 @@ CASES = [
 
 def test_every_rule_has_a_case() -> None:
     # the after-school rules have theirs in tests/check/test_afterschool.py
-    assert [case.rule for case in CASES] == [r for r in RULE_IDS if r not in AFTER_SCHOOL_RULE_IDS]
+    from tests.check.test_check_class_days import CLASS_DAY_CASES
+
+    assert [case.rule for case in CASES + CLASS_DAY_CASES] == [r for r in RULE_IDS if r not in AFTER_SCHOOL_RULE_IDS]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.rule)

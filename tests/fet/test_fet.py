@@ -79,25 +79,20 @@ def test_time_constraints_are_mapped_to_the_right_periods(small):
     assert [(s.day, s.period, s.stage) for s in school.room_by_id["LabRoom"].unavailable] == [(1, 1, None)]
     pe = school.subject_by_id[school.lesson_by_id["fet11"].subject]
     assert pe.room_type and {r.id for r in school.rooms if r.type == pe.room_type} == {"Gym"}
-    blocked = {
-        (group, s.day, s.period)
-        for lesson in school.lessons
-        if lesson.subject == BLOCKED_SUBJECT
-        for group in lesson.groups
-        for s in lesson.pinned
-    }
+    blocked = {(c.id, s.section, s.day, s.period) for c in school.classes for s in c.unavailable}
     # students-set not available (3B Tue H1, 3A-girls Mon H4) and the Wed H5 break (every class)
-    assert blocked == {("3B", 2, 1), ("3A:3A-girls", 1, 4), ("3A", 3, 5), ("3B", 3, 5)}
+    assert blocked == {("3B", None, 2, 1), ("3A", "3A-girls", 1, 4), ("3A", None, 3, 5), ("3B", None, 3, 5)}
+    assert not any(lesson.subject == BLOCKED_SUBJECT for lesson in school.lessons)
 
 
 def test_report_lists_what_is_not_represented_with_counts_and_weights(small):
     _, report = small
     unsupported = {(c.type, c.outcome): (c.count, c.weights) for c in report.unsupported}
-    assert unsupported[("ConstraintStudentsSetMaxGapsPerWeek", "not_represented")] == (2, [100.0])
+    assert report.outcome_of("ConstraintStudentsSetMaxGapsPerWeek") == {"mapped": 2}  # 2 gaps: class.max_gaps_per_week
     assert unsupported[("ConstraintActivityPreferredStartingTimes", "soft_not_represented")] == (1, [80.0])
     assert report.outcome_of("ConstraintTeacherMaxDaysPerWeek") == {"mapped": 1, "inactive": 1}
     assert report.outcome_of("ConstraintMinDaysBetweenActivities") == {"approximated": 1}
-    assert report.outcome_of("ConstraintStudentsSetNotAvailableTimes") == {"approximated": 2}
+    assert report.outcome_of("ConstraintStudentsSetNotAvailableTimes") == {"mapped": 2}
     for mapped in (
         "ConstraintBasicCompulsoryTime",
         "ConstraintBasicCompulsorySpace",
@@ -117,7 +112,7 @@ def test_report_lists_what_is_not_represented_with_counts_and_weights(small):
     in_file = len(root.findall("Time_Constraints_List/*")) + len(root.findall("Space_Constraints_List/*"))
     assert sum(c.count for c in report.constraints) == in_file == 22
     text = "\n".join(report.lines())
-    assert "ConstraintStudentsSetMaxGapsPerWeek ×2" in text and "placeholder" in text
+    assert "ConstraintActivityPreferredStartingTimes ×1 (weight 80%)" in text and "unavailable class slots" in text
 
 
 def test_preferred_slots_and_same_starting_time_in_the_small_file(small):
@@ -724,8 +719,8 @@ def _students_limit(tag: str, field: str, limit: int, students: str | None = Non
 
 
 def test_students_no_gaps_and_early_beginnings_become_class_flags(tmp_path):
-    # 1A: no gaps (group); 1B: gaps on one subgroup only (not represented); 1C: 1 gap (not represented);
-    # the year starts early (every class); all students at most 2 beginnings at the second hour (not represented)
+    # 1A: no gaps (group); 1B: gaps on one subgroup only (not represented); 1C: 1 gap (class.max_gaps_per_week);
+    # the year starts early (every class); all students at most 2 beginnings at the second hour (max_late_starts_per_week)
     year = (
         "<Year><Name>1</Name><Group><Name>1A</Name></Group><Group><Name>1B</Name>"
         "<Subgroup><Name>1B-x</Name></Subgroup><Subgroup><Name>1B-y</Name></Subgroup></Group>"
@@ -743,18 +738,19 @@ def test_students_no_gaps_and_early_beginnings_become_class_flags(tmp_path):
         + _students_limit("ConstraintStudentsEarlyMaxBeginningsAtSecondHour", early, 2)
     )
     school, report = import_fet(_with_constraints(path, constraints))
-    assert report.outcome_of("ConstraintStudentsSetMaxGapsPerWeek") == {"mapped": 1, "not_represented": 1}
+    assert report.outcome_of("ConstraintStudentsSetMaxGapsPerWeek") == {"mapped": 2}
     assert report.outcome_of("ConstraintStudentsSetMaxGapsPerDay") == {"not_represented": 1}
     assert report.outcome_of("ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour") == {"mapped": 1}
-    assert report.outcome_of("ConstraintStudentsEarlyMaxBeginningsAtSecondHour") == {"not_represented": 1}
+    assert report.outcome_of("ConstraintStudentsEarlyMaxBeginningsAtSecondHour") == {"mapped": 1}
     notes = {(c.type, c.outcome): c.note for c in report.constraints}
-    assert notes[("ConstraintStudentsSetMaxGapsPerWeek", "mapped")] == "class.no_gaps"
+    gap_notes = {c.note for c in report.constraints if c.type == "ConstraintStudentsSetMaxGapsPerWeek"}
+    assert gap_notes == {"class.no_gaps", "class.max_gaps_per_week (rule class_max_gaps)"}
     assert notes[("ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour", "mapped")] == "class.starts_first_period"
-    assert notes[("ConstraintStudentsEarlyMaxBeginningsAtSecondHour", "not_represented")] == (
-        "more than 0 gaps/late beginnings: the School has only none"
+    assert notes[("ConstraintStudentsEarlyMaxBeginningsAtSecondHour", "mapped")] == (
+        "class.max_late_starts_per_week (rule class_late_starts)"
     )
-    flags = {c.name: (c.no_gaps, c.starts_first_period) for c in school.classes}
-    assert flags == {"1A": (True, True), "1B": (False, True), "1C": (False, True)}
+    flags = {c.name: (c.no_gaps, c.starts_first_period, c.max_gaps_per_week) for c in school.classes}
+    assert flags == {"1A": (True, True, None), "1B": (False, True, None), "1C": (False, True, 1)}
 
     result = solve(school, SolveOptions(time_limit=10, workers=1))
     assert check(school, result.solution).ok
@@ -774,8 +770,9 @@ def test_students_no_gaps_and_early_beginnings_become_class_flags(tmp_path):
     root = ET.parse(out).getroot()
     written_gaps = root.findall("Time_Constraints_List/ConstraintStudentsSetMaxGapsPerWeek")
     written_early = root.findall("Time_Constraints_List/ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour")
-    assert [e.findtext("Students") for e in written_gaps] == ["1A"]
-    assert [e.findtext("Students") for e in written_early] == ["1A", "1B", "1C"]
+    assert [(e.findtext("Students"), e.findtext("Max_Gaps")) for e in written_gaps] == [("1A", "0"), ("1C", "1")]
+    early_written = [(e.findtext("Students"), e.findtext("Max_Beginnings_At_Second_Hour")) for e in written_early]
+    assert early_written == [(name, n) for name in ("1A", "1B", "1C") for n in ("2", "0")]
     assert [child.tag for child in written_gaps[0]] == [
         "Weight_Percentage",
         "Max_Gaps",
@@ -791,12 +788,15 @@ def test_students_no_gaps_and_early_beginnings_become_class_flags(tmp_path):
         "Comments",
     ]
     again, _ = import_fet(out)
-    assert {c.id: (c.no_gaps, c.starts_first_period) for c in again.classes} == {
-        c.id: (c.no_gaps, c.starts_first_period) for c in school.classes
+    assert {
+        c.id: (c.no_gaps, c.starts_first_period, c.max_gaps_per_week, c.max_late_starts_per_week) for c in again.classes
+    } == {
+        c.id: (c.no_gaps, c.starts_first_period, c.max_gaps_per_week, c.max_late_starts_per_week)
+        for c in school.classes
     }
 
 
-def test_all_students_no_gaps_flags_every_class_but_those_with_placeholders(tmp_path):
+def test_all_students_no_gaps_flags_every_class_also_with_not_available_slots(tmp_path):
     year = "<Year><Name>1</Name><Group><Name>1A</Name></Group><Group><Name>1B</Name></Group></Year>"
     activities = [("T1", "Math", "1A")] * 3 + [("T2", "Art", "1B")] * 3
     path = _fet(tmp_path, year, activities, teachers=("T1", "T2"), days=2, hours=4)
@@ -808,9 +808,9 @@ def test_all_students_no_gaps_flags_every_class_but_those_with_placeholders(tmp_
     constraints = _students_limit("ConstraintStudentsMaxGapsPerDay", "Max_Gaps", 0) + not_available
     school, report = import_fet(_with_constraints(path, constraints))
     assert report.outcome_of("ConstraintStudentsMaxGapsPerDay") == {"mapped": 1}
-    # 1B has a not-available slot (a placeholder lesson here, which FET would not count): rule left off
-    assert {c.name: c.no_gaps for c in school.classes} == {"1A": True, "1B": False}
-    assert any("left off for these classes" in line and "1B" in line for line in report.lossy)
+    # 1B has a not-available slot: class.unavailable, which the rule skips as FET does, so the rule stays on
+    assert {c.name: c.no_gaps for c in school.classes} == {"1A": True, "1B": True}
+    assert [(s.day, s.period) for s in school.class_by_id["1B"].unavailable] == [(1, 4)]
     result = solve(school, SolveOptions(time_limit=10, workers=1))
     assert check(school, result.solution).ok
 
@@ -893,9 +893,9 @@ def test_students_max_and_min_hours_daily_become_class_day_bounds(tmp_path):
     }
 
 
-def test_students_hours_daily_with_not_available_slots_shift_or_loosen_the_bounds(tmp_path):
-    # FET counts no not-available slot; the School's placeholder lessons count. 1A is unavailable at H0
-    # every day: its bounds shift by 1, exactly. 1B only on D0: its maximum is raised, its minimum left out.
+def test_students_hours_daily_with_not_available_slots_map_as_they_are(tmp_path):
+    # FET counts lesson hours only, and so does class_lessons_per_day: not-available slots (class.unavailable)
+    # do not shift the bounds. 1A is unavailable at H0 every day, 1B at H0 and H1 on D0.
     year = "<Year><Name>1</Name><Group><Name>1A</Name></Group><Group><Name>1B</Name></Group></Year>"
     activities = [("T1", "Math", "1A")] * 4 + [("T2", "Art", "1B")] * 4
     path = _fet(tmp_path, year, activities, teachers=("T1", "T2"), days=2, hours=5)
@@ -916,18 +916,13 @@ def test_students_hours_daily_with_not_available_slots_shift_or_loosen_the_bound
     )
     school, report = import_fet(_with_constraints(path, constraints))
     bounds = {c.name: (c.min_lessons_per_day, c.max_lessons_per_day, c.allow_empty_days) for c in school.classes}
-    assert bounds == {"1A": (3, 3, False), "1B": (None, 4, True)}
-    assert report.outcome_of("ConstraintStudentsMaxHoursDaily") == {"approximated": 1}
-    assert report.outcome_of("ConstraintStudentsMinHoursDaily") == {"approximated": 1}
-    assert any("students max/min hours daily" in line and "1B" in line for line in report.lossy)
+    assert bounds == {"1A": (2, 2, False), "1B": (2, 2, False)}
+    assert report.outcome_of("ConstraintStudentsMaxHoursDaily") == {"mapped": 1}
+    assert report.outcome_of("ConstraintStudentsMinHoursDaily") == {"mapped": 1}
     result = solve(school, SolveOptions(time_limit=10, workers=1))
     assert check(school, result.solution).ok
-    real = Counter(
-        (school.lesson_by_id[p.lesson].groups[0], p.day)
-        for p in result.solution.placements
-        if school.lesson_by_id[p.lesson].subject != BLOCKED_SUBJECT
-    )
-    assert real["1A", 1] == real["1A", 2] == 2  # FET's 2 a day for 1A, with a placeholder each day
+    real = Counter((school.lesson_by_id[p.lesson].groups[0], p.day) for p in result.solution.placements)
+    assert real["1A", 1] == real["1A", 2] == real["1B", 1] == real["1B", 2] == 2  # FET's 2 a day
 
 
 def test_teacher_min_hours_daily_maps_both_ways(tmp_path):
