@@ -244,6 +244,13 @@ class Lesson(Record):
     # min_days_apart n, the starting days of any two sessions are at least n days apart
     different_days: bool = False
     min_days_apart: int = Field(1, ge=1, le=6)
+    # adjacent_if_same_day: two sessions on one day follow each other directly (no period and no lunch
+    # block between), so at most two a day (rule adjacent_if_same_day; FET: min days between activities
+    # with "consecutive if same day", which FET enforces whatever the constraint's weight)
+    adjacent_if_same_day: bool = False
+    # adjacent_with: other lessons whose sessions, on a day with a session of this one, directly follow or
+    # precede it (the same rule across lessons: parts of one FET activity split into lessons); either side
+    adjacent_with: list[str] = []
     # allowed_starts: sessions may only start in these slots (rule allowed_starts; FET: activity
     # preferred starting times / time slots); None: anywhere
     allowed_starts: list[Slot] | None = None
@@ -720,6 +727,11 @@ class School(Record):
                         f"{where}.same_time_as: lesson '{other.id}' has {other.count} sessions a week, "
                         f"this one {lesson.count}; sessions at the same times need equal counts"
                     )
+            for j, other_id in enumerate(lesson.adjacent_with):
+                if other_id == lesson.id:
+                    errors.append(f"{where}.adjacent_with[{j}]: the lesson itself (use adjacent_if_same_day)")
+                elif other_id not in lesson_ids:
+                    errors.append(f"{where}.adjacent_with[{j}]: unknown lesson '{other_id}'")
             for j, other_id in enumerate(lesson.not_with):
                 if other_id == lesson.id:
                     errors.append(f"{where}.not_with[{j}]: the lesson itself")

@@ -246,6 +246,17 @@ def _different_days(school: School, data: dict, key: str) -> Iterator[Candidate]
         yield f"允许 {name}（{key}）一天排两次（取消“分在不同的日子”）", new
 
 
+def _adjacent_if_same_day(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    lesson = next((x for x in data["lessons"] if x["id"] == key), None)
+    if lesson is None or not (lesson.get("adjacent_if_same_day") or lesson.get("adjacent_with")):
+        return
+    new = _copy(data)
+    entry = next(x for x in new["lessons"] if x["id"] == key)
+    entry["adjacent_if_same_day"], entry["adjacent_with"] = False, []
+    name = school.subject_by_id[school.lesson_by_id[key].subject].name
+    yield f"允许 {name}（{key}）同一天的两次不连着上（取消“同一天须连上”）", new
+
+
 def _allowed_starts(school: School, data: dict, key: str) -> Iterator[Candidate]:
     lesson = next((x for x in data["lessons"] if x["id"] == key), None)
     if lesson is None or lesson.get("allowed_starts") is None:
@@ -404,6 +415,7 @@ RELAXERS: dict[str, Callable[[School, dict, str], Iterator[Candidate]]] = {
     "meeting": _meeting,
     "pinned": _pinned,
     "different_days": _different_days,
+    "adjacent_if_same_day": _adjacent_if_same_day,
     "allowed_starts": _allowed_starts,
     "same_time": _same_time,
     "not_overlapping": _not_overlapping,

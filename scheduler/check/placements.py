@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from itertools import combinations, product
 
 from scheduler.check.context import Context
 from scheduler.check.report import Violation
-from scheduler.check.timeline import placement_problems
+from scheduler.check.timeline import Session, placement_problems
+from scheduler.domain import minutes
 
 
 def check_placement_valid(ctx: Context) -> Iterator[Violation]:
@@ -88,6 +90,45 @@ def check_different_days(ctx: Context) -> Iterator[Violation]:
                     day=later,
                     **where,
                 )
+
+
+def check_adjacent_if_same_day(ctx: Context) -> Iterator[Violation]:
+    """Two sessions on one day of a lesson with ``adjacent_if_same_day``, or of a lesson and one of its
+    ``adjacent_with``, follow each other directly: the later one starts in the period after the earlier
+    ends, with no lunch block between them."""
+    by_day: dict[tuple[str, int], list[Session]] = {}
+    for session in ctx.sessions:
+        by_day.setdefault((session.lesson.id, session.day), []).append(session)
+    bound = [(lesson.id, lesson.id) for lesson in ctx.school.all_lessons if lesson.adjacent_if_same_day]
+    bound += [(lesson.id, other) for lesson in ctx.school.all_lessons for other in dict.fromkeys(lesson.adjacent_with)]
+    for lesson_id, other_id in bound:
+        for day in range(1, len(ctx.school.days) + 1):
+            mine, theirs = by_day.get((lesson_id, day), []), by_day.get((other_id, day), [])
+            pairs = combinations(mine, 2) if lesson_id == other_id else product(mine, theirs)
+            for one, two in pairs:
+                earlier, later = sorted([one, two], key=lambda s: (s.period, s.index))
+                if _directly_after(earlier, later):
+                    continue
+                yield Violation(
+                    rule="adjacent_if_same_day",
+                    message=f"{ctx.lesson_label(earlier.lesson)}（{ctx.day_name(day)}第{earlier.period}节）和"
+                    f"{ctx.lesson_label(later.lesson)}（第{later.period}节）同一天上课，应连着上",
+                    class_id=later.class_id,
+                    lesson_id=later.lesson.id,
+                    day=day,
+                    period=later.period,
+                )
+
+
+def _directly_after(earlier: Session, later: Session) -> bool:
+    if later.period != earlier.last_period + 1:
+        return False
+    return not any(
+        block.kind == "lunch"
+        and (block.days is None or earlier.day in block.days)
+        and earlier.end <= minutes(block.start) < later.start
+        for block in earlier.schedule.blocks
+    )
 
 
 def check_allowed_starts(ctx: Context) -> Iterator[Violation]:

@@ -56,6 +56,7 @@ from scheduler.check.day_shape import (
     check_latest_end,
 )
 from scheduler.check.placements import (
+    check_adjacent_if_same_day,
     check_allowed_starts,
     check_different_days,
     check_lesson_count,
@@ -99,6 +100,7 @@ RULES: list[Rule] = [
     check_teacher_max_gaps,
     check_pinned,
     check_different_days,
+    check_adjacent_if_same_day,
     check_allowed_starts,
     check_same_time,
     check_not_overlapping,

@@ -426,6 +426,28 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
         f"ConstraintMinDaysBetweenActivities ×{len(spread_days)}: subjects capped at 1 period a day, per pupil set"
         + (f"; lessons with different_days ({n_lessons_apart})" if n_lessons_apart else "")
     )
+    # Lessons with adjacent_if_same_day: weight 0 leaves the days free, "consecutive if same day" binds anyway.
+    adjacent = [
+        lesson
+        for lesson in school.all_lessons
+        if lesson.adjacent_if_same_day
+        and lesson.count > 1
+        and tuple(sorted(activity_ids[lesson.id])) not in spread_days
+    ]
+    for lesson in adjacent:
+        element = _sub(time_list, "ConstraintMinDaysBetweenActivities")
+        _sub(element, "Weight_Percentage", 0)
+        _sub(element, "Consecutive_If_Same_Day", "true")
+        _sub(element, "Number_of_Activities", lesson.count)
+        for aid in activity_ids[lesson.id]:
+            _sub(element, "Activity_Id", aid)
+        _sub(element, "MinDays", 1)
+        _finish(element)
+    if adjacent:
+        expressed.append(
+            f"ConstraintMinDaysBetweenActivities (weight 0, consecutive if same day) ×{len(adjacent)}: "
+            "lessons with adjacent_if_same_day"
+        )
 
     # Multi-period sessions and lessons with allowed_starts: starts that fit, do not straddle a
     # lunch block and are allowed.

@@ -224,6 +224,8 @@ class _Reader:
         self.dropped: list[str] = []
         # ConstraintMinDaysBetweenActivities at 100 %: (activity ids, MinDays, weight), decided in build()
         self.min_days: list[tuple[list[int], int, float]] = []
+        # min days constraints below 100 % with Consecutive_If_Same_Day: FET keeps that part hard
+        self.adjacent_if_same_day: list[tuple[list[int], float]] = []
         # ConstraintActivitiesSameStartingTime at 100 %: activity ids, decided in build()
         self.same_start: list[list[int]] = []
         # ConstraintActivitiesNotOverlapping at 100 %: activity ids, decided in build()
@@ -528,6 +530,9 @@ class _Reader:
                 outcome, note = ("mapped", IMPLICIT[fet_type]) if weight >= 100 else ("soft_not_represented", "")
                 self.outcomes.add(fet_type, outcome, weight, note)  # type: ignore[arg-type]
                 continue
+            consecutive = _text(element, "Consecutive_If_Same_Day").lower() == "true"
+            if fet_type == "ConstraintMinDaysBetweenActivities" and weight < 100 and consecutive:
+                self.adjacent_if_same_day.append((_activity_ids(element), weight))
             if weight < 100:
                 if fet_type in SOFT_APPROXIMATIONS:
                     self.outcomes.add(fet_type, "approximated", weight, SOFT_APPROXIMATIONS[fet_type])
@@ -547,8 +552,37 @@ class _Reader:
                 self.outcomes.add(fet_type, decided[0], weight, decided[1])
 
     def _c_ConstraintMinDaysBetweenActivities(self, element: ET.Element, where: str) -> None:
-        ids = [int(x.text) for x in element.findall("Activity_Id") if (x.text or "").strip().isdigit()]
-        self.min_days.append((ids, _int(element, "MinDays", 1), _float(element, "Weight_Percentage", 100.0)))
+        self.min_days.append(
+            (_activity_ids(element), _int(element, "MinDays", 1), _float(element, "Weight_Percentage", 100.0))
+        )
+
+    def _adjacent_lessons(self, lessons: list[dict], members: dict[str, set[int]]) -> None:
+        """FET's min days between activities below 100 % with "consecutive if same day": FET's generator
+        rejects two of its activities on one day that are not adjacent, whatever the weight → hard rule
+        ``adjacent_if_same_day`` on each lesson it covers whole and ``adjacent_with`` between two such
+        lessons (the larger id lists the smaller); a lesson it covers only in part: not represented."""
+        fet_type = "ConstraintMinDaysBetweenActivities (Consecutive_If_Same_Day)"
+        lesson_of = {aid: lid for lid, ids in members.items() for aid in ids}
+        by_id = {lesson["id"]: lesson for lesson in lessons}
+        for ids, weight in self.adjacent_if_same_day:
+            covered = {aid for aid in ids if aid in lesson_of}
+            touched = sorted({lesson_of[a] for a in covered})
+            whole = [lid for lid in touched if members[lid] <= covered]
+            for i, lid in enumerate(whole):
+                if by_id[lid]["count"] > 1:
+                    by_id[lid]["adjacent_if_same_day"] = True
+                for other in whole[:i]:
+                    if other not in by_id[lid].setdefault("adjacent_with", []):
+                        by_id[lid]["adjacent_with"].append(other)
+            if len(whole) == len(touched):
+                note = "hard in FET at any weight: two of its activities on one day are adjacent → hard rule adjacent_if_same_day"
+                self.outcomes.add(fet_type, "mapped", weight, note)
+            else:
+                note = (
+                    "hard in FET at any weight; hard rule adjacent_if_same_day for the lessons it covers whole, "
+                    "not for those it covers in part"
+                )
+                self.outcomes.add(fet_type, "approximated", weight, note)
 
     def _spread_lessons(self, lessons: list[dict], members: dict[str, set[int]]) -> None:
         """FET's min days between activities (100 %) → ``different_days`` on the lessons it covers whole.
@@ -1162,6 +1196,7 @@ class _Reader:
                     }
                 )
         self._spread_lessons(lessons, members)
+        self._adjacent_lessons(lessons, members)
         self._same_start_lessons(lessons, members)
         self._not_overlapping_lessons(lessons, members)
         # Teachers teach what the activities say, whatever FET's qualified subjects list.
@@ -1475,6 +1510,10 @@ def _shown(name: str, fallback: str) -> str:
 def _text(element: ET.Element, tag: str) -> str:
     found = element.find(tag)
     return (found.text or "").strip() if found is not None else ""
+
+
+def _activity_ids(element: ET.Element) -> list[int]:
+    return [int(x.text) for x in element.findall("Activity_Id") if (x.text or "").strip().isdigit()]
 
 
 def _keep_smallest(record: dict, key: str, limit: int) -> None:

@@ -45,6 +45,7 @@ from scheduler.model.day_shape import (
     add_latest_end,
 )
 from scheduler.model.lessons import (
+    add_adjacent_if_same_day,
     add_allowed_starts,
     add_different_days,
     add_double_span,
@@ -84,6 +85,7 @@ RULES = [
     add_teacher_max_gaps,
     add_pinned,
     add_different_days,
+    add_adjacent_if_same_day,
     add_allowed_starts,
     add_same_time,
     add_not_overlapping,

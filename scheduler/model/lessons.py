@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from scheduler.domain import minutes
+from scheduler.domain import BellSchedule, Lesson, minutes
 from scheduler.model.variables import Vars
 
 
@@ -102,6 +102,45 @@ def add_different_days(m: cp_model.CpModel, v: Vars) -> None:
         for first in range(1, max(1, n_days - apart + 1) + 1):
             window = [var for day in range(first, min(n_days, first + apart - 1) + 1) for var in by_day[day]]
             m.add(sum(window) <= 1).only_enforce_if(v.enforce("different_days", lesson.id))
+
+
+def add_adjacent_if_same_day(m: cp_model.CpModel, v: Vars) -> None:
+    """Two sessions on one day of a lesson with ``adjacent_if_same_day``, or of a lesson and one of its
+    ``adjacent_with``, follow each other directly (FET: min days between activities, consecutive if same
+    day): no two starts of a day whose sessions would not be adjacent."""
+    school = v.school
+    for lesson in school.all_lessons:
+        pairs = [lesson] if lesson.adjacent_if_same_day and lesson.count > 1 else []
+        pairs += [school.lesson_by_id[other] for other in dict.fromkeys(lesson.adjacent_with)]
+        for other in pairs:
+            guard = v.enforce("adjacent_if_same_day", lesson.id)
+            schedule = school.schedule_of(lesson)
+            for (day, first, var), (other_day, second, other_var) in _same_day_pairs(v, lesson, other):
+                if day == other_day and not _adjacent(
+                    schedule, day, (first, lesson.duration), (second, other.duration)
+                ):
+                    m.add(var + other_var <= 1).only_enforce_if(guard)
+
+
+def _same_day_pairs(v: Vars, lesson: Lesson, other: Lesson):
+    """Pairs of start variables of the two lessons (of one lesson: each unordered pair once)."""
+    mine, theirs = v.starts_of(lesson), v.starts_of(other)
+    if lesson is other:
+        return ((a, b) for i, a in enumerate(mine) for b in mine[i + 1 :])
+    return ((a, b) for a in mine for b in theirs)
+
+
+def _adjacent(schedule: BellSchedule, day: int, one: tuple[int, int], two: tuple[int, int]) -> bool:
+    """Sessions (start, duration) follow each other directly, in either order: the later starts in the
+    period after the earlier ends, with no lunch block of that day between them."""
+    (first, length), (second, _) = sorted([one, two])
+    if second != first + length:
+        return False
+    end, start = minutes(schedule.period(second - 1).end), minutes(schedule.period(second).start)
+    return not any(
+        b.kind == "lunch" and (b.days is None or day in b.days) and end <= minutes(b.start) < start
+        for b in schedule.blocks
+    )
 
 
 def add_pinned(m: cp_model.CpModel, v: Vars) -> None:
