@@ -60,6 +60,15 @@ from scheduler.check.placements import (
     check_placement_valid,
     check_same_time,
 )
+from scheduler.check.relations import (
+    check_consecutive,
+    check_ends_day,
+    check_grouped,
+    check_ordered,
+    check_ordered_if_same_day,
+    check_same_day,
+    check_same_hour,
+)
 from scheduler.check.report import Report, Violation
 from scheduler.check.soft import AFTER_SCHOOL_TERMS, SOFT_TERMS
 from scheduler.check.teachers import (
@@ -109,6 +118,13 @@ RULES: list[Rule] = [
     check_class_no_gaps,
     check_class_starts_first_period,
     check_latest_end,
+    check_consecutive,
+    check_grouped,
+    check_ordered,
+    check_ordered_if_same_day,
+    check_ends_day,
+    check_same_day,
+    check_same_hour,
     check_as_service_days,
     check_as_daily_minutes,
     check_as_end_time,

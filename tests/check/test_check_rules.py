@@ -281,8 +281,12 @@ CASES = [
 
 
 def test_every_rule_has_a_case() -> None:
-    # the after-school rules have theirs in tests/check/test_afterschool.py
-    assert [case.rule for case in CASES] == [r for r in RULE_IDS if r not in AFTER_SCHOOL_RULE_IDS]
+    # the after-school rules have theirs in tests/check/test_afterschool.py, the relations between lessons
+    # in tests/check/test_check_relations.py
+    from tests.check.test_check_relations import RELATION_CASES
+
+    in_school = [r for r in RULE_IDS if r not in AFTER_SCHOOL_RULE_IDS]
+    assert [case.rule for case in [*CASES, *RELATION_CASES]] == in_school
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.rule)
