@@ -260,6 +260,28 @@ class Lesson(Record):
     # not_with: other lessons none of whose sessions may overlap a session of this one in clock
     # time (rule not_overlapping; FET: activities not overlapping); listed on either side
     not_with: list[str] = []
+    # consecutive_after: another lesson with the same count; each session of this one starts at the
+    # period right after a session of that one ends, the same day (rule consecutive; FET: two
+    # activities consecutive)
+    consecutive_after: str | None = None
+    # grouped_with: one or two other lessons with the same count; their sessions and this one's form
+    # blocks of one session each, on one day, back to back in any order (rule grouped; FET: two /
+    # three activities grouped)
+    grouped_with: list[str] = []
+    # ordered_after: other lessons every session of which ends before any session of this one starts,
+    # over the week (rule ordered; FET: two activities ordered)
+    ordered_after: list[str] = []
+    # ordered_if_same_day_after: the same, only between sessions on one day (rule
+    # ordered_if_same_day; FET: two activities ordered if same day)
+    ordered_if_same_day_after: list[str] = []
+    # ends_day: no lesson of its pupils after a session of it that day (rule ends_day; FET: activity
+    # ends students day)
+    ends_day: bool = False
+    # same_day_as / same_hour_as: another lesson with the same count whose sessions start on the same
+    # days / in the same periods, session by session (rules same_day / same_hour; FET: activities
+    # same starting day / hour)
+    same_day_as: str | None = None
+    same_hour_as: str | None = None
 
     @property
     def periods_per_week(self) -> int:
@@ -737,6 +759,7 @@ class School(Record):
                     errors.append(f"{where}.not_with[{j}]: the lesson itself")
                 elif other_id not in lesson_ids:
                     errors.append(f"{where}.not_with[{j}]: unknown lesson '{other_id}'")
+            errors += _relation_errors(where, lesson, lesson_ids)
         for i, meeting in enumerate(self.meetings):
             for j, tid in enumerate(meeting.teachers):
                 if tid not in teachers:
@@ -785,6 +808,37 @@ def _teacher_errors(where: str, ids: list[str], subject: str, teachers: dict, su
             errors.append(f"{where}.teachers[{j}]: unknown teacher '{tid}'")
         elif teacher.subjects and subject in subjects and subject not in teacher.subjects:
             errors.append(f"{where}.teachers[{j}]: {teacher.name} does not teach {subjects[subject].name}")
+    return errors
+
+
+def _relation_errors(where: str, lesson: Lesson, lesson_ids: dict[str, Lesson]) -> list[str]:
+    """The lessons a lesson is related to (consecutive, grouped, ordered, same day / hour) exist, are other
+    lessons, and have its count where sessions pair up one to one."""
+    errors = []
+    paired = [("consecutive_after", lesson.consecutive_after), ("same_day_as", lesson.same_day_as)]
+    paired.append(("same_hour_as", lesson.same_hour_as))
+    listed = [(f"grouped_with[{j}]", other_id, True) for j, other_id in enumerate(lesson.grouped_with)]
+    listed += [
+        (f"{name}[{j}]", other_id, False)
+        for name in ("ordered_after", "ordered_if_same_day_after")
+        for j, other_id in enumerate(getattr(lesson, name))
+    ]
+    listed += [(name, other_id, True) for name, other_id in paired if other_id is not None]
+    for name, other_id, equal_counts in listed:
+        other = lesson_ids.get(other_id)
+        if other_id == lesson.id:
+            errors.append(f"{where}.{name}: the lesson itself")
+        elif other is None:
+            errors.append(f"{where}.{name}: unknown lesson '{other_id}'")
+        elif equal_counts and other.count != lesson.count:
+            errors.append(
+                f"{where}.{name}: lesson '{other.id}' has {other.count} sessions a week, this one "
+                f"{lesson.count}; sessions paired one to one need equal counts"
+            )
+    if len(lesson.grouped_with) > 2:
+        errors.append(f"{where}.grouped_with: {len(lesson.grouped_with)} lessons; a group holds two or three lessons")
+    elif len(set(lesson.grouped_with)) < len(lesson.grouped_with):
+        errors.append(f"{where}.grouped_with: a lesson listed twice")
     return errors
 
 

@@ -178,6 +178,13 @@ SHEETS: dict[str, list[Column]] = {
         _c("same_time_as", "str", "与哪门课（课程编号）同时上课（走班/平行课，两门课每周次数相同）"),
         _c("not_with", "list", "不能与哪些课（课程编号）同时上课，逗号分隔"),
         _c("stage", "str", "无学生的安排用哪个学段的作息：primary / middle；有班级时留空"),
+        _c("consecutive_after", "str", "紧接在哪门课（课程编号）之后上（同一天，两门课每周次数相同）"),
+        _c("grouped_with", "list", "与哪一两门课（课程编号）同一天连着上（顺序不限，每周次数相同），逗号分隔"),
+        _c("ordered_after", "list", "排在哪些课（课程编号）之后（按一周的先后），逗号分隔"),
+        _c("ordered_if_same_day_after", "list", "同一天时排在哪些课（课程编号）之后，逗号分隔"),
+        _c("ends_day", "bool", "是学生当天最后一节课：TRUE/FALSE"),
+        _c("same_day_as", "str", "与哪门课（课程编号）在同一天上（每周次数相同）"),
+        _c("same_hour_as", "str", "与哪门课（课程编号）在同一节次开始（每周次数相同）"),
     ],
     "meetings": [
         _c("id", "str", "会议编号"),

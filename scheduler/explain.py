@@ -47,6 +47,13 @@ RULE_NAMES = {
     "class_no_gaps": "班级无空堂",
     "class_starts_first_period": "班级每天从第1节开始",
     "latest_end": "低年级放学时间",
+    "consecutive": "紧接着上的课",
+    "grouped": "同一天连着上的课（顺序不限）",
+    "ordered": "课的先后顺序",
+    "ordered_if_same_day": "同一天时课的先后顺序",
+    "ends_day": "学生当天最后一节课",
+    "same_day": "同一天上的课",
+    "same_hour": "同一节次开始的课",
     "as_service_days": "课后服务每周5天",
     "as_daily_minutes": "课后服务每天不少于2小时",
     "as_end_time": "课后服务结束时间不早于下班时间",
@@ -785,7 +792,7 @@ def _describe_guard(school: School, family: str, key: str) -> str:
         who = head
     if tail in school.subject_by_id:
         who += " " + _subject_name(school, tail)
-    elif family == "not_overlapping" and tail in school.lesson_by_id:
+    elif family in ("not_overlapping", "ordered", "ordered_if_same_day") and tail in school.lesson_by_id:
         other = school.lesson_by_id[tail]
         who += f" 与 {_pupils_name(school, other)} {_subject_name(school, other.subject)}"
     return f"{who}：{rule}"

@@ -4,7 +4,8 @@
 instance that rests on the school's own data (a teacher's limits and unavailable times, a room's
 capacity and unavailable times, a subject's per-day cap, a 教研 meeting, a pinned slot, a lesson's
 days apart, a class's no-gaps and first-period flags, unavailable times and gap caps, a class's or teacher's daily lesson bounds,
-lessons kept apart (not_with), the after-school duty cap) this module tries
+lessons kept apart (not_with), relations between lessons (consecutive, grouped, ordered, ending the
+day, same day / period, adjacent on one day), the after-school duty cap) this module tries
 the smallest changes of that data, in increasing size, and keeps the first one for which the
 solver finds a timetable. Rules that come from policy (开齐开足, the activity hour,
 start times, study-time limits) are never relaxed: the finding says so and points at staffing.
@@ -290,6 +291,29 @@ def _not_overlapping(school: School, data: dict, key: str) -> Iterator[Candidate
     yield f"允许 {name}（{lesson_id}）与 {other}（{other_id}）同时上课（取消“不能同时上”）", new
 
 
+def _lesson_relation(field: str, words: str) -> Callable[[School, dict, str], Iterator[Candidate]]:
+    """The candidate that drops a lesson's relation ``field`` (key: the lesson, or "lesson/other" for a list)."""
+
+    def candidates(school: School, data: dict, key: str) -> Iterator[Candidate]:
+        lesson_id, _, other_id = key.partition("/")
+        entry = next((x for x in data["lessons"] if x["id"] == lesson_id), None)
+        now = None if entry is None else entry.get(field)
+        if not now or (other_id and other_id not in now):
+            return
+        new = _copy(data)
+        changed = next(x for x in new["lessons"] if x["id"] == lesson_id)
+        if isinstance(now, list):
+            changed[field] = [x for x in now if x != other_id] if other_id else []
+            others = f"与 {other_id or '、'.join(now)} "
+        else:
+            changed[field] = False if now is True else None
+            others = "" if now is True else f"与 {now} "
+        name = school.subject_by_id[school.lesson_by_id[lesson_id].subject].name
+        yield f"取消 {name}（{lesson_id}）{others}“{words}”的要求", new
+
+    return candidates
+
+
 def _day_bounds(entry: dict, name: str) -> Iterator[tuple[str, dict]]:
     """Smallest changes first: the maximum one higher or the minimum one lower, days without lessons, then by two."""
     low, high = entry.get("min_lessons_per_day"), entry.get("max_lessons_per_day")
@@ -426,4 +450,11 @@ RELAXERS: dict[str, Callable[[School, dict, str], Iterator[Candidate]]] = {
     "class_unavailable": _class_unavailable,
     "class_max_gaps": _class_max_gaps,
     "class_late_starts": _class_late_starts,
+    "consecutive": _lesson_relation("consecutive_after", "紧接着上"),
+    "grouped": _lesson_relation("grouped_with", "同一天连着上"),
+    "ordered": _lesson_relation("ordered_after", "排在其后"),
+    "ordered_if_same_day": _lesson_relation("ordered_if_same_day_after", "同一天时排在其后"),
+    "ends_day": _lesson_relation("ends_day", "当天最后一节"),
+    "same_day": _lesson_relation("same_day_as", "同一天上"),
+    "same_hour": _lesson_relation("same_hour_as", "同一节次开始"),
 }

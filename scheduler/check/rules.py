@@ -64,6 +64,15 @@ from scheduler.check.placements import (
     check_placement_valid,
     check_same_time,
 )
+from scheduler.check.relations import (
+    check_consecutive,
+    check_ends_day,
+    check_grouped,
+    check_ordered,
+    check_ordered_if_same_day,
+    check_same_day,
+    check_same_hour,
+)
 from scheduler.check.report import Report, Violation
 from scheduler.check.soft import AFTER_SCHOOL_TERMS, SOFT_TERMS
 from scheduler.check.teachers import (
@@ -117,6 +126,13 @@ RULES: list[Rule] = [
     check_class_unavailable,
     check_class_max_gaps,
     check_class_late_starts,
+    check_consecutive,
+    check_grouped,
+    check_ordered,
+    check_ordered_if_same_day,
+    check_ends_day,
+    check_same_day,
+    check_same_hour,
     check_as_service_days,
     check_as_daily_minutes,
     check_as_end_time,

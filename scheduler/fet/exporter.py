@@ -32,6 +32,12 @@ What the file holds:
   get those starts as ConstraintActivityPreferredStartingTimes;
 - lessons with ``same_time_as``: ConstraintActivitiesSameStartingTime pairing their sessions;
   lessons with ``not_with``: ConstraintActivitiesNotOverlapping over all activities of each pair;
+- lessons related to others: ``consecutive_after`` → ConstraintTwoActivitiesConsecutive, ``grouped_with`` →
+  ConstraintTwo/ThreeActivitiesGrouped, ``same_day_as`` / ``same_hour_as`` →
+  ConstraintActivitiesSameStartingDay / Hour, each pairing the lessons' sessions one to one;
+  ``ordered_after`` / ``ordered_if_same_day_after`` → ConstraintTwoActivitiesOrdered(IfSameDay) for
+  every pair of sessions; ``ends_day`` → ConstraintActivityEndsStudentsDay per session. FET hours
+  are our period numbers (a lunch block is no FET break), so "right after" means the same in both;
 - teacher min hours daily (``min_lessons_per_day``; FET allows no teacher min hours daily without
   empty days, so ``allow_empty_days`` false is min days per week = every day); students-set min hours
   daily for a class with ``min_lessons_per_day``; a class's ``max_lessons_per_day`` joins the
@@ -504,6 +510,8 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
     if pairs:
         expressed.append(f"ConstraintActivitiesNotOverlapping ×{len(pairs)}: lessons with not_with, pair by pair")
 
+    expressed += _relations(school, time_list, activity_ids)
+
     # Pinned sessions: permanently locked starting times.
     n_pinned = 0
     for lesson in school.all_lessons:
@@ -610,6 +618,53 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
         b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
     )
     return report
+
+
+GROUPED = {2: "ConstraintTwoActivitiesGrouped", 3: "ConstraintThreeActivitiesGrouped"}
+ACTIVITY_TAGS = ("First_Activity_Id", "Second_Activity_Id", "Third_Activity_Id")
+
+
+def _relations(school: School, time_list: ET.Element, activity_ids: dict[str, list[int]]) -> list[str]:
+    """Relations between lessons, session by session (consecutive, grouped, same day / hour: the i-th activities
+    of the lessons paired) or every pair (ordered); ends_day per activity. Returns the lines for ``expressed``."""
+    written: dict[str, int] = defaultdict(int)
+
+    def write(tag: str, ids: list[int]) -> None:
+        written[tag] += 1
+        if tag in ("ConstraintActivitiesSameStartingDay", "ConstraintActivitiesSameStartingHour"):
+            element = _constraint(time_list, tag, [("Number_of_Activities", len(ids))])
+            for aid in ids:
+                _sub(element, "Activity_Id", aid)
+        else:
+            element = _constraint(time_list, tag, list(zip(ACTIVITY_TAGS, ids, strict=False)))
+        _finish(element)
+
+    for lesson in school.all_lessons:
+        mine = activity_ids[lesson.id]
+        paired = [
+            ("ConstraintTwoActivitiesConsecutive", lesson.consecutive_after),
+            ("ConstraintActivitiesSameStartingDay", lesson.same_day_as),
+            ("ConstraintActivitiesSameStartingHour", lesson.same_hour_as),
+        ]
+        for tag, other in paired:
+            for pair in zip(activity_ids[other], mine, strict=True) if other else []:
+                write(tag, list(pair))
+        if lesson.grouped_with:
+            columns = [mine, *(activity_ids[other] for other in lesson.grouped_with)]
+            for ids in zip(*columns, strict=True):
+                write(GROUPED[len(ids)], list(ids))
+        for tag, others in (
+            ("ConstraintTwoActivitiesOrdered", lesson.ordered_after),
+            ("ConstraintTwoActivitiesOrderedIfSameDay", lesson.ordered_if_same_day_after),
+        ):
+            for other in dict.fromkeys(others):
+                for first in activity_ids[other]:
+                    for second in mine:
+                        write(tag, [first, second])
+        for aid in mine if lesson.ends_day else []:
+            written["ConstraintActivityEndsStudentsDay"] += 1
+            _finish(_constraint(time_list, "ConstraintActivityEndsStudentsDay", [("Activity_Id", aid)]))
+    return [f"{tag} ×{n}: lesson relations, session by session" for tag, n in written.items()]
 
 
 def _overlapped(schedule: BellSchedule, start: str, end: str) -> list[int]:

@@ -48,6 +48,20 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   of lessons pair all their sessions one to one; otherwise reported as not represented.
 - Activities not overlapping (100 %) → ``Lesson.not_with`` between the lessons whose every session
   it lists (the larger lesson id lists the smaller); on only some sessions of a lesson: not represented.
+- Two activities consecutive / grouped, three activities grouped, two activities ordered (if same
+  day) (100 %) → ``Lesson.consecutive_after`` / ``grouped_with`` / ``ordered_after`` /
+  ``ordered_if_same_day_after``. The parts of split activities these name become lessons of their own
+  (count 1), so every such relation is between whole single-session lessons and exact (a min days
+  between activities over those parts is then approximated, reported). FET lets consecutive and
+  grouped activities be "separated by breaks": a break hour on every day is a lunch block here, between
+  two consecutive period numbers, so that holds; a break on only some days is a period here, so with
+  such breaks consecutive / grouped are not represented (reported).
+- Activity ends students day / activities end students day (100 %, the latter's filters select the
+  activities) → ``Lesson.ends_day``; it is part of a lesson's shape, so flagged parts of a split
+  activity form their own lesson. FET skips not-available and break slots after it; here those are
+  class unavailable slots, where no session is, so the mapping is exact.
+- Activities same starting day / hour (100 %) → ``Lesson.same_day_as`` / ``same_hour_as`` as for
+  same starting time; parts of one split activity named together become lessons of their own first.
 - Teacher(s) min hours daily (100 %) → ``Teacher.min_lessons_per_day`` / ``allow_empty_days``;
   teacher(s) min days per week of every day → ``allow_empty_days`` false (FET's own way: it refuses
   a teacher's min hours daily without empty days), fewer days: not represented.
@@ -180,6 +194,8 @@ class _Activity:
     pinned: tuple[int, int] | None = None  # (day index, FET hour index), 0-based
     tags: list[str] = field(default_factory=list)  # FET activity tags
     allowed: frozenset[tuple[int, int]] | None = None  # allowed starts (day, FET hour), 0-based; None: any
+    alone: int | None = None  # its own id when a relation to another activity makes it a lesson of its own
+    ends_day: bool = False  # activity (activities) ends students day at 100 %
 
 
 @dataclass
@@ -230,6 +246,13 @@ class _Reader:
         self.same_start: list[list[int]] = []
         # ConstraintActivitiesNotOverlapping at 100 %: activity ids, decided in build()
         self.not_overlapping: list[list[int]] = []
+        # Two / three activities consecutive, grouped, ordered (if same day) at 100 %: (type, activity ids)
+        self.relations: list[tuple[str, list[int]]] = []
+        # Activities same starting day / hour at 100 %: activity ids, decided in build()
+        self.same_day: list[list[int]] = []
+        self.same_hour: list[list[int]] = []
+        # Activity (activities) ends students day at 100 %: (type, activity ids), decided in build()
+        self.ends_day: list[tuple[str, list[int]]] = []
         # Students (set) max / min hours daily at 100 %: (type, "max"/"min", class ids, hours, allow empty
         # days), decided in build()
         self.class_bounds: list[tuple[str, str, list[str], int, bool]] = []
@@ -532,7 +555,8 @@ class _Reader:
                 continue
             consecutive = _text(element, "Consecutive_If_Same_Day").lower() == "true"
             if fet_type == "ConstraintMinDaysBetweenActivities" and weight < 100 and consecutive:
-                self.adjacent_if_same_day.append((_activity_ids(element), weight))
+                self.adjacent_if_same_day.append((_activity_ids(element), weight))  # outcome decided in build()
+                continue
             if weight < 100:
                 if fet_type in SOFT_APPROXIMATIONS:
                     self.outcomes.add(fet_type, "approximated", weight, SOFT_APPROXIMATIONS[fet_type])
@@ -561,7 +585,8 @@ class _Reader:
         rejects two of its activities on one day that are not adjacent, whatever the weight → hard rule
         ``adjacent_if_same_day`` on each lesson it covers whole and ``adjacent_with`` between two such
         lessons (the larger id lists the smaller); a lesson it covers only in part: not represented."""
-        fet_type = "ConstraintMinDaysBetweenActivities (Consecutive_If_Same_Day)"
+        fet_type = "ConstraintMinDaysBetweenActivities"
+        soft = f"{SOFT_APPROXIMATIONS[fet_type]}; consecutive if same day (FET enforces it at any weight): hard rule adjacent_if_same_day"
         lesson_of = {aid: lid for lid, ids in members.items() for aid in ids}
         by_id = {lesson["id"]: lesson for lesson in lessons}
         for ids, weight in self.adjacent_if_same_day:
@@ -574,15 +599,8 @@ class _Reader:
                 for other in whole[:i]:
                     if other not in by_id[lid].setdefault("adjacent_with", []):
                         by_id[lid]["adjacent_with"].append(other)
-            if len(whole) == len(touched):
-                note = "hard in FET at any weight: two of its activities on one day are adjacent → hard rule adjacent_if_same_day"
-                self.outcomes.add(fet_type, "mapped", weight, note)
-            else:
-                note = (
-                    "hard in FET at any weight; hard rule adjacent_if_same_day for the lessons it covers whole, "
-                    "not for those it covers in part"
-                )
-                self.outcomes.add(fet_type, "approximated", weight, note)
+            partly = "" if len(whole) == len(touched) else ", not between lessons it covers in part"
+            self.outcomes.add(fet_type, "approximated", weight, soft + partly)
 
     def _spread_lessons(self, lessons: list[dict], members: dict[str, set[int]]) -> None:
         """FET's min days between activities (100 %) → ``different_days`` on the lessons it covers whole.
@@ -617,19 +635,25 @@ class _Reader:
                 self.outcomes.add(fet_type, "approximated", weight, note)
 
     def _same_start_lessons(self, lessons: list[dict], members: dict[str, set[int]]) -> None:
-        """FET's activities same starting time (100 %) → ``same_time_as`` between whole lessons.
+        """FET's activities same starting time (100 %) → ``same_time_as`` between whole lessons (``_paired_lessons``)."""
+        self._paired_lessons("ConstraintActivitiesSameStartingTime", self.same_start, lessons, members, "same_time_as")
+
+    def _paired_lessons(
+        self, fet_type: str, constraints: list[list[int]], lessons: list[dict], members: dict[str, set[int]], field: str
+    ) -> None:
+        """FET's activities same starting time / day / hour (100 %) → ``field`` between whole lessons.
 
         Exact when the constraints over a set of lessons pair their sessions one to one: each lesson
         has as many sessions as there are constraints, and every session is in exactly one of them
         (split activities paired part by part, or single activities). Sessions of one lesson are
-        interchangeable, so equal start sets are then the same as FET's pairs. Anything else (a
-        constraint on only some sessions of a lesson) is not represented, and reported.
+        interchangeable, so equal start sets (days, periods) are then the same as FET's pairs. Anything
+        else (a constraint on only some sessions of a lesson) is not represented, and reported.
         """
-        fet_type = "ConstraintActivitiesSameStartingTime"
+        rule = field.removesuffix("_as")
         lesson_of = {aid: lid for lid, ids in members.items() for aid in ids}
         by_id = {lesson["id"]: lesson for lesson in lessons}
         by_lessons: dict[tuple[str, ...], list[list[int]]] = defaultdict(list)
-        for ids in self.same_start:
+        for ids in constraints:
             imported = [a for a in ids if a in lesson_of]
             if len(imported) < len(ids):
                 self.lossy.append(
@@ -641,7 +665,7 @@ class _Reader:
                 continue
             key = tuple(sorted({lesson_of[a] for a in imported}))
             if len(key) < len(imported):
-                note = "two sessions of one lesson at the same time: the School cannot say so"
+                note = "two sessions of one lesson paired: the School cannot say so"
                 self.outcomes.add(fet_type, "not_represented", 100.0, note)
                 continue
             by_lessons[key].append(imported)
@@ -652,25 +676,23 @@ class _Reader:
                 lid = parent[lid]
             return lid
 
-        for key, constraints in by_lessons.items():
-            covered = [a for ids in constraints for a in ids]
-            exact = all(by_id[lid]["count"] == len(constraints) for lid in key) and sorted(covered) == sorted(
+        for key, paired in by_lessons.items():
+            covered = [a for ids in paired for a in ids]
+            exact = all(by_id[lid]["count"] == len(paired) for lid in key) and sorted(covered) == sorted(
                 a for lid in key for a in members[lid]
             )
             if not exact:
                 note = "covers only some sessions of a lesson: the School pairs whole lessons only"
-                for _ in constraints:
+                for _ in paired:
                     self.outcomes.add(fet_type, "not_represented", 100.0, note)
                 continue
             for lid in key[1:]:
                 parent[root(lid)] = root(key[0])
-            for _ in constraints:
-                self.outcomes.add(
-                    fet_type, "mapped", 100.0, "lesson.same_time_as (rule same_time): whole lessons paired"
-                )
+            for _ in paired:
+                self.outcomes.add(fet_type, "mapped", 100.0, f"lesson.{field} (rule {rule}): whole lessons paired")
         for lid in by_id:
             if root(lid) != lid:
-                by_id[lid]["same_time_as"] = root(lid)
+                by_id[lid][field] = root(lid)
 
     def _c_ConstraintBreakTimes(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         self.breaks |= set(self.slots(element, "Break_Time", where))
@@ -972,6 +994,111 @@ class _Reader:
                 note = "lesson.not_with (rule not_overlapping): whole lessons kept apart"
                 self.outcomes.add(fet_type, "mapped", 100.0, note)
 
+    def _c_ConstraintTwoActivitiesConsecutive(self, element: ET.Element, where: str) -> None:
+        self._relation(element)
+
+    def _c_ConstraintTwoActivitiesGrouped(self, element: ET.Element, where: str) -> None:
+        self._relation(element)
+
+    def _c_ConstraintThreeActivitiesGrouped(self, element: ET.Element, where: str) -> None:
+        self._relation(element)
+
+    def _c_ConstraintTwoActivitiesOrdered(self, element: ET.Element, where: str) -> None:
+        self._relation(element)
+
+    def _c_ConstraintTwoActivitiesOrderedIfSameDay(self, element: ET.Element, where: str) -> None:
+        self._relation(element)
+
+    def _relation(self, element: ET.Element) -> None:
+        tags = ("First_Activity_Id", "Second_Activity_Id", "Third_Activity_Id")
+        ids = [_int(element, tag, -1) for tag in tags if element.find(tag) is not None]
+        self.relations.append((element.tag, ids))
+
+    def _c_ConstraintActivitiesSameStartingDay(self, element: ET.Element, where: str) -> None:
+        self.same_day.append([int(x.text) for x in element.findall("Activity_Id") if (x.text or "").strip().isdigit()])
+
+    def _c_ConstraintActivitiesSameStartingHour(self, element: ET.Element, where: str) -> None:
+        self.same_hour.append([int(x.text) for x in element.findall("Activity_Id") if (x.text or "").strip().isdigit()])
+
+    def _c_ConstraintActivityEndsStudentsDay(self, element: ET.Element, where: str) -> None:
+        activity = self._activity(element, where)
+        self.ends_day.append((element.tag, [activity.id] if activity else []))
+        if activity:
+            activity.ends_day = True
+
+    def _c_ConstraintActivitiesEndStudentsDay(self, element: ET.Element, where: str) -> None:
+        matching = self._matching(element)
+        self.ends_day.append((element.tag, [a.id for a in matching]))
+        for activity in matching:
+            activity.ends_day = True
+
+    def _split_related_activities(self) -> None:
+        """Parts of split activities that a two / three activities constraint names, and parts of one split activity
+        that a same starting day / hour constraint names together, become lessons of their own."""
+        parts = Counter(a.group_id for a in self.activities.values())
+        for _, ids in self.relations:
+            for aid in ids:
+                activity = self.activities.get(aid)
+                if activity is not None and parts[activity.group_id] > 1:
+                    activity.alone = aid
+        for ids in self.same_day + self.same_hour:
+            named = [self.activities[aid] for aid in ids if aid in self.activities]
+            together = Counter(a.group_id for a in named)
+            for activity in named:
+                if together[activity.group_id] > 1:
+                    activity.alone = activity.id
+
+    def _relation_lessons(self, lessons: list[dict], members: dict[str, set[int]], partial_breaks: bool) -> None:
+        """Two activities consecutive / grouped / ordered (if same day), three activities grouped (100 %) → the
+        relation fields of the single-session lessons their activities are (``_split_related_activities``)."""
+        lesson_of = {aid: lid for lid, ids in members.items() for aid in ids}
+        by_id = {lesson["id"]: lesson for lesson in lessons}
+        for fet_type, ids in self.relations:
+            if not all(a in lesson_of for a in ids):
+                self.lossy.append(
+                    f"{fet_type} over activities {', '.join(map(str, ids))}: some are not imported; no effect"
+                )
+                self.outcomes.add(fet_type, "mapped", 100.0, "an activity is not imported: nothing to do")
+                continue
+            related = [by_id[lesson_of[a]] for a in ids]
+            outcome, note = self._relate(fet_type, related, partial_breaks)
+            self.outcomes.add(fet_type, outcome, 100.0, note)
+
+    def _relate(self, fet_type: str, related: list[dict], partial_breaks: bool) -> tuple[Outcome, str]:
+        first, second = related[0], related[1]
+        if len({x["id"] for x in related}) < len(related) or any(x["count"] != 1 for x in related):
+            return "not_represented", "relates sessions of one lesson: the School relates whole lessons"
+        if partial_breaks and "Ordered" not in fet_type:
+            return "not_represented", "breaks on only some days are periods here, which FET lets the pair straddle"
+        if fet_type == "ConstraintTwoActivitiesConsecutive":
+            if second.get("consecutive_after") not in (None, first["id"]):
+                return "not_represented", "a second activity consecutive after two: the School keeps one"
+            second["consecutive_after"] = first["id"]
+            return "mapped", "lesson.consecutive_after (rule consecutive)"
+        if "Grouped" in fet_type:
+            holder = next((x for x in related if not x.get("grouped_with")), None)
+            if holder is None:
+                return "not_represented", "every activity already grouped: the School keeps one group per lesson"
+            holder["grouped_with"] = [x["id"] for x in related if x is not holder]
+            return "mapped", "lesson.grouped_with (rule grouped)"
+        field = "ordered_after" if fet_type == "ConstraintTwoActivitiesOrdered" else "ordered_if_same_day_after"
+        listed = second.setdefault(field, [])
+        if first["id"] not in listed:
+            listed.append(first["id"])
+        return "mapped", f"lesson.{field} (rule {field.removesuffix('_after')})"
+
+    def _ends_day_lessons(self, lessons: list[dict], members: dict[str, set[int]]) -> None:
+        """Activity (activities) ends students day (100 %) → ``ends_day`` of the lessons of those activities (they are
+        lessons of their own: ends_day is part of a lesson's shape). Not-available and break slots, which FET
+        skips, are class unavailable slots here, where no session is, so they never come after it."""
+        lesson_of = {aid: lid for lid, ids in members.items() for aid in ids}
+        by_id = {lesson["id"]: lesson for lesson in lessons}
+        for fet_type, ids in self.ends_day:
+            for aid in ids:
+                if aid in lesson_of:
+                    by_id[lesson_of[aid]]["ends_day"] = True
+            self.outcomes.add(fet_type, "mapped", 100.0, "lesson.ends_day (rule ends_day)")
+
     def _c_ConstraintActivityPreferredRoom(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         activity = self._activity(element, where)
         room = self._room(_name(element, "Room"), f"{where}.Room")
@@ -1152,9 +1279,11 @@ class _Reader:
             return {"day": day + 1, "period": period_of[hour]} if hour in period_of else None
 
         # Lessons: split activities of one group with the same shape form one lesson.
+        self._split_related_activities()
         shapes: dict[tuple, list[_Activity]] = defaultdict(list)
         for a in self.activities.values():
-            key = (a.group_id, a.duration, a.room, tuple(a.teachers), a.subject, tuple(a.groups), a.allowed)
+            key = (a.group_id, a.duration, a.room, tuple(a.teachers), a.subject, tuple(a.groups), a.allowed, a.alone)
+            key += (a.ends_day,)
             shapes[key].append(a)
         lessons = []
         per_group = Counter(key[0] for key in shapes)
@@ -1199,6 +1328,9 @@ class _Reader:
         self._adjacent_lessons(lessons, members)
         self._same_start_lessons(lessons, members)
         self._not_overlapping_lessons(lessons, members)
+        self._relation_lessons(lessons, members, any(h not in removed for _, h in self.breaks))
+        self._paired_lessons("ConstraintActivitiesSameStartingDay", self.same_day, lessons, members, "same_day_as")
+        self._paired_lessons("ConstraintActivitiesSameStartingHour", self.same_hour, lessons, members, "same_hour_as")
         # Teachers teach what the activities say, whatever FET's qualified subjects list.
         for lesson in lessons:
             for tid in lesson["teachers"]:
@@ -1241,6 +1373,7 @@ class _Reader:
             )
             self.raise_if_failed()
         self._class_unavailable(removed, slot)
+        self._ends_day_lessons(lessons, members)
         self._class_day_bounds(n_periods)
         subjects = [
             {**s, "max_per_day": min(8, n_periods), "room_type": self.room_type_of_subject.get(s["id"])}

@@ -57,6 +57,15 @@ from scheduler.model.lessons import (
 )
 from scheduler.model.moves import moves_cost
 from scheduler.model.objective import add_objective
+from scheduler.model.relations import (
+    add_consecutive,
+    add_ends_day,
+    add_grouped,
+    add_ordered,
+    add_ordered_if_same_day,
+    add_same_day,
+    add_same_hour,
+)
 from scheduler.model.teachers import (
     add_meetings,
     add_teacher_max_day,
@@ -98,6 +107,13 @@ RULES = [
     add_class_no_gaps,
     add_class_starts_first_period,
     add_latest_end,
+    add_consecutive,
+    add_grouped,
+    add_ordered,
+    add_ordered_if_same_day,
+    add_ends_day,
+    add_same_day,
+    add_same_hour,
     # after-school "5+2" (only when School.after_school is set)
     add_as_service_days,
     add_as_daily_minutes,

@@ -179,6 +179,16 @@ CASES = [
         school=tiny_school(patch={"lessons.c1.math": {"different_days": True}, "subjects.math": {"max_per_day": 2}}),
     ),
     Case(
+        "adjacent_if_same_day",
+        replace(GOOD, ("c1.math", 2, 1), ("c1.math", 1, 3)),
+        {"lesson_id": "c1.math", "class_id": "c1", "day": 1, "period": 3},
+        ("三年级1班 数学（周一第1节）和三年级1班 数学（第3节）同一天上课，应连着上",),
+        school=tiny_school(
+            patch={"lessons.c1.math": {"adjacent_if_same_day": True}, "subjects.math": {"max_per_day": 2}}
+        ),
+        good=replace(replace(GOOD, ("c1.math", 1, 1), ("c1.math", 1, 3)), ("c1.math", 2, 1), ("c1.math", 1, 4)),
+    ),
+    Case(
         "allowed_starts",
         replace(GOOD, ("c1.math", 1, 1), ("c1.math", 1, 3)),
         {"lesson_id": "c1.math", "class_id": "c1", "day": 1, "period": 3},
@@ -281,10 +291,13 @@ CASES = [
 
 
 def test_every_rule_has_a_case() -> None:
-    # the after-school rules have theirs in tests/check/test_afterschool.py
+    # the after-school rules have theirs in tests/check/test_afterschool.py, the class day rules in
+    # tests/check/test_check_class_days.py, the relations between lessons in tests/check/test_check_relations.py
     from tests.check.test_check_class_days import CLASS_DAY_CASES
+    from tests.check.test_check_relations import RELATION_CASES
 
-    assert [case.rule for case in CASES + CLASS_DAY_CASES] == [r for r in RULE_IDS if r not in AFTER_SCHOOL_RULE_IDS]
+    in_school = [r for r in RULE_IDS if r not in AFTER_SCHOOL_RULE_IDS]
+    assert [case.rule for case in [*CASES, *CLASS_DAY_CASES, *RELATION_CASES]] == in_school
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.rule)
@@ -482,3 +495,18 @@ def test_not_overlapping_compares_clock_times_of_double_lessons() -> None:
     rows = [*replace(GOOD, ("c2.music", 1, 1, "m1"), ("c2.music", 1, 4, "m1")), ("c1.art", 1, 3)]
     (violation,) = check(school, timetable(rows)).of("not_overlapping")
     assert violation.message == "三年级1班 美术 与 三年级2班 音乐 不能同时上课，却排在 周一 第3–4节 与 周一 第4节"
+
+
+def test_adjacent_sessions_across_lunch_or_of_two_lessons_are_not_adjacent() -> None:
+    # periods 4 (11:10–11:50) and 5 (14:00–14:40) have consecutive numbers, but 午餐 lies between them
+    school = tiny_school(patch={"lessons.c1.math": {"adjacent_if_same_day": True}, "subjects.math": {"max_per_day": 2}})
+    rows = replace(GOOD, ("c1.math", 2, 1), ("c1.math", 1, 4))
+    assert check(school, timetable(replace(rows, ("c1.math", 1, 1), ("c1.math", 1, 5)))).of("adjacent_if_same_day")
+    assert (
+        check(school, timetable(replace(rows, ("c1.math", 1, 1), ("c1.math", 1, 3)))).of("adjacent_if_same_day") == []
+    )
+    # across two lessons (adjacent_with): c1.pe 周一第2节 right after c1.math 第1节 is fine, 第4节 is not
+    paired = tiny_school(patch={"lessons.c1.pe": {"adjacent_with": ["c1.math"]}})
+    assert check(paired, timetable(GOOD)).of("adjacent_if_same_day") == []
+    (violation,) = check(paired, timetable(replace(GOOD, ("c1.pe", 1, 2), ("c1.pe", 1, 4)))).of("adjacent_if_same_day")
+    assert (violation.lesson_id, violation.day, violation.period) == ("c1.pe", 1, 4)
