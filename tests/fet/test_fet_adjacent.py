@@ -1,0 +1,71 @@
+"""FET's min days between activities with "consecutive if same day" below 100 %: the days part is soft, but
+FET's generator rejects two of its activities on one day that are not adjacent, whatever the weight. The
+import maps that part to the hard rule adjacent_if_same_day; export and re-import keep it; fet-cl accepts it."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from scheduler.check import check
+from scheduler.fet import export_fet, import_fet
+from scheduler.fet.runner import fet_cl_path, run_fet_cl
+from scheduler.solve import SolveOptions, solve
+from tests.fet.test_fet import _element, _fet, _with_constraints
+
+YEAR = "<Year><Name>1</Name><Group><Name>1A</Name></Group><Group><Name>1B</Name></Group></Year>"
+
+
+def _min_days(ids: list[int], weight: int, consecutive: bool) -> str:
+    fields = [("Consecutive_If_Same_Day", str(consecutive).lower()), ("Number_of_Activities", len(ids))]
+    fields += [("Activity_Id", aid) for aid in ids] + [("MinDays", 1)]
+    return _element("ConstraintMinDaysBetweenActivities", fields).replace(
+        "<Weight_Percentage>100</Weight_Percentage>", f"<Weight_Percentage>{weight}</Weight_Percentage>"
+    )
+
+
+def test_consecutive_if_same_day_is_hard_whatever_the_weight(tmp_path):
+    # 1A Math 1–3 split (3 sessions on 2 days: two share a day); 1B Art 4–6 split, without the flag
+    activities = [("T1", "Math", "1A")] * 3 + [("T2", "Art", "1B")] * 3
+    path = _fet(tmp_path, YEAR, activities, teachers=("T1", "T2"), days=2, hours=4)
+    text = path.read_text(encoding="utf-8")
+    for aid in (2, 3):
+        text = text.replace(f"<Id>{aid}</Id><Activity_Group_Id>0<", f"<Id>{aid}</Id><Activity_Group_Id>1<")
+    for aid in (5, 6):
+        text = text.replace(f"<Id>{aid}</Id><Activity_Group_Id>0<", f"<Id>{aid}</Id><Activity_Group_Id>4<")
+    text = text.replace("<Id>1</Id><Activity_Group_Id>0<", "<Id>1</Id><Activity_Group_Id>1<")
+    text = text.replace("<Id>4</Id><Activity_Group_Id>0<", "<Id>4</Id><Activity_Group_Id>4<")
+    path.write_text(text, encoding="utf-8")
+    path = _with_constraints(path, _min_days([1, 2, 3], 95, True) + _min_days([4, 5, 6], 95, False))
+    school, report = import_fet(path)
+    maths, art = school.lesson_by_id["fet1"], school.lesson_by_id["fet4"]
+    assert (maths.count, maths.adjacent_if_same_day, maths.different_days) == (3, True, False)
+    assert (art.count, art.adjacent_if_same_day) == (3, False)
+    outcomes = [c for c in report.constraints if c.type == "ConstraintMinDaysBetweenActivities"]
+    assert sorted((c.outcome, c.count, "adjacent_if_same_day" in c.note) for c in outcomes) == [
+        ("approximated", 1, False),
+        ("approximated", 1, True),
+    ]
+
+    result = solve(school, SolveOptions(time_limit=10, workers=1))
+    assert result.status in ("optimal", "feasible")
+    assert check(school, result.solution).ok
+    days: dict[int, list[int]] = {}
+    for p in result.solution.placements:
+        if p.lesson == "fet1":
+            days.setdefault(p.day, []).append(p.period)
+    (pair,) = [sorted(periods) for periods in days.values() if len(periods) == 2]
+    assert pair[1] == pair[0] + 1
+
+    out = tmp_path / "again.fet"
+    export_fet(school, out)
+    written = [
+        e
+        for e in ET.parse(out).getroot().iter("ConstraintMinDaysBetweenActivities")
+        if e.findtext("Weight_Percentage") == "0"
+    ]
+    assert [e.findtext("Consecutive_If_Same_Day") for e in written] == ["true"]
+    again, _ = import_fet(out)
+    assert [lesson.count for lesson in again.lessons if lesson.adjacent_if_same_day] == [3]
+    if fet_cl_path() is not None:  # else: the export is still checked by re-import above
+        run = run_fet_cl(out, tmp_path / "fet-out", time_limit=20, seed=1)
+        assert run.success, run.message
