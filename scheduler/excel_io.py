@@ -166,6 +166,7 @@ SHEETS: dict[str, list[Column]] = {
         _c("allowed_starts", "slots", "允许开始的时间：星期-节次，如 1-1, 2-1；空=任何时间"),
         _c("same_time_as", "str", "与哪门课（课程编号）同时上课（走班/平行课，两门课每周次数相同）"),
         _c("not_with", "list", "不能与哪些课（课程编号）同时上课，逗号分隔"),
+        _c("rooms", "list", "可用教室编号（任选其一，连堂课同一间），逗号分隔；空=按学科教室类型"),
     ],
     "meetings": [
         _c("id", "str", "会议编号"),
@@ -574,7 +575,7 @@ def _read(path: str | Path) -> tuple[dict[str, Any], dict[tuple, Location]]:
         reader.table(("teachers", i, "unavailable", len(slots)), "teacher_unavailable", r, {})
         slots.append({k: v for k, v in record.items() if k != "teacher"})
     for i, (r, record) in enumerate(rows["lessons"]):
-        for column in ("pinned", "allowed_starts"):
+        for column in ("pinned", "allowed_starts", "rooms"):
             for j in range(len(record.get(column, []))):
                 reader.where[("lessons", i, column, j)] = ("lessons", r, column)
     data = {k: v for k, v in data.items() if v != [] or k in ("bell_schedules", "subjects", "classes")}

@@ -24,6 +24,7 @@ RULE_NAMES = {
     "teacher_clash": "教师同一时间只上一节课",
     "room_capacity": "场地/专用教室容量",
     "room_unavailable": "场地不可用时段",
+    "room_set": "课的指定教室",
     "teacher_unavailable": "教师不可用时段",
     "meeting": "教研/集体备课时间",
     "teacher_max_week": "教师每周课时上限",
@@ -416,7 +417,7 @@ def check_room_capacity(school: School) -> list[Finding]:
     stages: dict[str, set[str]] = defaultdict(set)
     for lesson in school.all_lessons:
         room_type = school.room_type_of(lesson)
-        if room_type:
+        if room_type and not _in_room_set(lesson):
             demand[room_type] += lesson.periods_per_week
             stages[room_type].add(school.stage_of(lesson))
     for room_type, need in demand.items():
@@ -438,6 +439,11 @@ def check_room_capacity(school: School) -> list[Finding]:
     return out
 
 
+def _in_room_set(lesson: Lesson) -> bool:
+    """A lesson whose room is one of its own room set (rule room_set), not any room of its subject's type."""
+    return lesson.rooms is not None and not lesson.room
+
+
 def check_room_unavailable(school: School) -> list[Finding]:
     """Lessons of a fixed room, or of a room type, fit the periods those rooms are not unavailable."""
     out = []
@@ -449,7 +455,8 @@ def check_room_unavailable(school: School) -> list[Finding]:
         room_type = school.room_type_of(lesson)
         if room_type is None:
             continue
-        for key in [*([("room", lesson.room)] if lesson.room else []), ("type", room_type)]:
+        by_type = [] if _in_room_set(lesson) else [("type", room_type)]
+        for key in [*([("room", lesson.room)] if lesson.room else []), *by_type]:
             demand[key] += lesson.periods_per_week
             stages[key].add(school.stage_of(lesson))
     for (kind, name), need in demand.items():
@@ -538,7 +545,11 @@ def check_daily_activity(school: School) -> list[Finding]:
                     available=sum(caps.values()),
                 )
             )
-        if active and len({school.room_type_of(lesson) for lesson in active}) == 1:
+        if (
+            active
+            and len({school.room_type_of(lesson) for lesson in active}) == 1
+            and not any(map(_in_room_set, active))
+        ):
             room_type = school.room_type_of(active[0])
             if room_type:
                 for day, need in enumerate(needs, start=1):

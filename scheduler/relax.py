@@ -4,7 +4,7 @@
 instance that rests on the school's own data (a teacher's limits and unavailable times, a room's
 capacity and unavailable times, a subject's per-day cap, a 教研 meeting, a pinned slot, a lesson's
 days apart, a class's no-gaps and first-period flags, a class's or teacher's daily lesson bounds,
-lessons kept apart (not_with), the after-school duty cap) this module tries
+lessons kept apart (not_with), a lesson's room set, the after-school duty cap) this module tries
 the smallest changes of that data, in increasing size, and keeps the first one for which the
 solver finds a timetable. Rules that come from policy (开齐开足, the activity hour,
 start times, study-time limits) are never relaxed: the finding says so and points at staffing.
@@ -279,6 +279,23 @@ def _not_overlapping(school: School, data: dict, key: str) -> Iterator[Candidate
     yield f"允许 {name}（{lesson_id}）与 {other}（{other_id}）同时上课（取消“不能同时上”）", new
 
 
+def _room_set(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    """One more room for the lesson's room set (rooms of the set's types first, at most five tried), then no set."""
+    lesson = next((x for x in data["lessons"] if x["id"] == key), None)
+    if lesson is None or lesson.get("rooms") is None:
+        return
+    name = school.subject_by_id[school.lesson_by_id[key].subject].name
+    types = {school.room_by_id[r].type for r in lesson["rooms"] if r in school.room_by_id}
+    others = sorted((r for r in school.rooms if r.id not in lesson["rooms"]), key=lambda r: r.type not in types)
+    for room in others[:5]:
+        new = _copy(data)
+        next(x for x in new["lessons"] if x["id"] == key)["rooms"].append(room.id)
+        yield f"允许 {name}（{key}）也在{room.name}上课（指定教室增加一间）", new
+    new = _copy(data)
+    next(x for x in new["lessons"] if x["id"] == key)["rooms"] = None
+    yield f"取消 {name}（{key}）的指定教室（按学科的教室类型安排）", new
+
+
 def _day_bounds(entry: dict, name: str) -> Iterator[tuple[str, dict]]:
     """Smallest changes first: the maximum one higher or the minimum one lower, days without lessons, then by two."""
     low, high = entry.get("min_lessons_per_day"), entry.get("max_lessons_per_day")
@@ -357,4 +374,5 @@ RELAXERS: dict[str, Callable[[School, dict, str], Iterator[Candidate]]] = {
     "class_no_gaps": _class_flag("no_gaps", "有空堂（取消“无空堂”）"),
     "class_starts_first_period": _class_flag("starts_first_period", "某天不从第1节开始上课（取消“每天从第1节开始”）"),
     "as_duty_max_week": _duty_cap,
+    "room_set": _room_set,
 }

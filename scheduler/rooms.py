@@ -4,7 +4,9 @@ which never fails for rooms of one type when the totals hold at every moment). A
 given to a session when it is free in every period the session covers (``Room.unavailable``);
 rooms that are not alike can make the greedy fail, and then a backtracking search looks for a
 room for every session of that type and day. A session still without a room keeps ``room``
-None (the checker reports it as ``room_missing``)."""
+None (the checker reports it as ``room_missing``). Sessions that already have a room (the model
+chose it: lessons with a room set and those sharing rooms with them) keep it; a session of a
+room set the model did not place in a room gets any free room of its set."""
 
 from __future__ import annotations
 
@@ -42,23 +44,26 @@ def assign_rooms(
     pending: list[tuple[tuple[int, int], Placement, str]] = []
     for placement in placements:
         lesson = school.lesson_by_id[placement.lesson]
-        room_type = school.room_type_of(lesson)
-        if room_type is None:
+        if placement.room is not None:  # chosen by the model (room sets) or given: kept
+            taken[(placement.room, placement.day)].append(session_interval(school, placement))
+            out.append(placement)
+        elif not school.needs_room(lesson):
             out.append(placement)
         elif lesson.room:
             taken[(lesson.room, placement.day)].append(session_interval(school, placement))
             out.append(placement.model_copy(update={"room": lesson.room}))
         else:
-            pending.append((session_interval(school, placement), placement, room_type))
+            pending.append((session_interval(school, placement), placement, _group(school, lesson)))
     pending.sort(key=lambda item: (item[1].day, item[0]))
     groups: dict[tuple[int, str], list[int]] = defaultdict(list)  # (day, room type) -> indexes into pending
-    for i, (_, placement, room_type) in enumerate(pending):
-        groups[(placement.day, room_type)].append(i)
+    for i, (_, placement, group) in enumerate(pending):
+        groups[(placement.day, group)].append(i)
     chosen: list[str | None] = [None] * len(pending)
-    for (day, room_type), members in groups.items():
-        sessions = [(pending[i][0], _candidates(school, pending[i][1], room_type, prefer)) for i in members]
+    for (day, _), members in groups.items():
+        sessions = [(pending[i][0], _candidates(school, pending[i][1], prefer)) for i in members]
         rooms = _greedy(sessions, day, fits, taken)
-        if None in rooms and any(r.unavailable for r in school.rooms if r.type == room_type):
+        usable = {r for i in members for r in school.rooms_of(school.lesson_by_id[pending[i][1].lesson]) or []}
+        if None in rooms and any(school.room_by_id[r].unavailable for r in usable):
             rooms = _search(sessions, day, fits, taken) or rooms
         for i, (interval, _), room in zip(members, sessions, rooms, strict=True):
             chosen[i] = room
@@ -74,19 +79,24 @@ Session = tuple[tuple[int, int], list[str]]  # clock interval, candidate rooms i
 SEARCH_LIMIT = 20_000  # room choices tried by the exact search for one day and room type
 
 
-def _candidates(
-    school: School, placement: Placement, room_type: str, prefer: dict[tuple[str, int, int], str | None]
-) -> list[str]:
-    """Rooms of the type free in every period the session covers: the preferred room first, then
-    the rooms free in fewer periods that day (keep the widely free rooms for later sessions)."""
+def _group(school: School, lesson) -> str:
+    """Sessions assigned together: by room type, a lesson with a room set by its set."""
+    if lesson.rooms is not None:
+        return "rooms:" + ",".join(sorted(lesson.rooms))
+    return school.room_type_of(lesson) or ""
+
+
+def _candidates(school: School, placement: Placement, prefer: dict[tuple[str, int, int], str | None]) -> list[str]:
+    """Rooms of the lesson (type or set) free in every period the session covers: the preferred room
+    first, then the rooms free in fewer periods that day (keep the widely free rooms for later sessions)."""
     lesson = school.lesson_by_id[placement.lesson]
     schedule = school.schedule_of(lesson)
     covered = range(placement.period, placement.period + lesson.duration)
     wanted = prefer.get((placement.lesson, placement.day, placement.period))
     rooms = [
-        r
-        for r in school.rooms
-        if r.type == room_type and all(r.free(placement.day, p, schedule.stage) for p in covered)
+        room
+        for r in school.rooms_of(lesson) or []
+        if all((room := school.room_by_id[r]).free(placement.day, p, schedule.stage) for p in covered)
     ]
 
     def free_periods(room: Room) -> int:

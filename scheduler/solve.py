@@ -279,9 +279,10 @@ def _extract(
     school: School, built, solver: cp_model.CpSolver, terms: dict[str, int], baseline: Solution | None = None
 ) -> Solution:
     placements = [
-        Placement(lesson=lesson_id, day=day, period=period)
-        for (lesson_id, day, period), var in built.vars.start.items()
+        Placement(lesson=lesson_id, day=day, period=period, room=_chosen_room(built.vars, solver, key))
+        for key, var in built.vars.start.items()
         if solver.boolean_value(var)
+        for lesson_id, day, period in [key]
     ]
     prefer = {(p.lesson, p.day, p.period): p.room for p in baseline.placements} if baseline else None
     placements = [describe(school, p) for p in assign_rooms(school, placements, prefer)]
@@ -294,6 +295,12 @@ def _extract(
         placements=placements,
         objective_terms=terms,
     )
+
+
+def _chosen_room(v, solver: cp_model.CpSolver, key: tuple[str, int, int]) -> str | None:
+    """The room the model chose for the session starting at ``key`` (rule room_set), else None:
+    scheduler/rooms.py then assigns one after the solve."""
+    return next((room for room, var in v.room_choice.get(key, {}).items() if solver.boolean_value(var)), None)
 
 
 def _after_school(school: School, built, solver: cp_model.CpSolver, solution: Solution, options: SolveOptions):

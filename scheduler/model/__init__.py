@@ -53,6 +53,7 @@ from scheduler.model.lessons import (
 )
 from scheduler.model.moves import moves_cost
 from scheduler.model.objective import add_objective
+from scheduler.model.room_sets import add_room_set
 from scheduler.model.teachers import (
     add_meetings,
     add_teacher_max_day,
@@ -107,6 +108,7 @@ RULES = [
     add_as_duty_max_week,
     add_flexible_days,
     add_club_every_pupil,
+    add_room_set,
 ]
 
 

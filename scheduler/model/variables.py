@@ -45,6 +45,11 @@ class Vars:
         default_factory=lambda: defaultdict(list)
     )
     flexible: dict[str, list[cp_model.IntVar]] | None = None  # per teacher and day, built on first use
+    # room choice, only when some lesson has a room set (rule room_set): the lessons whose room the
+    # model chooses (``room_choice_lessons``) with their candidate rooms, and
+    # room_choice[(lesson, day, period)][room]: the session starting there is in that room
+    room_lessons: dict[str, list[str]] = field(default_factory=dict)
+    room_choice: dict[Key, dict[str, cp_model.IntVar]] = field(default_factory=dict)
 
     def enforce(self, family: str, key: str) -> list[cp_model.IntVar]:
         """Enforcement literal of one rule instance (e.g. ("teacher_clash", "t017")); none normally."""
@@ -89,7 +94,48 @@ def build_vars(m: cp_model.CpModel, school: School, explain: bool = False) -> Va
                     v.covers[(lesson.id, day, covered)].append(var)
     if school.after_school is not None:
         _after_school_vars(m, v)
+    _room_choice_vars(m, v)
     return v
+
+
+def room_choice_lessons(school: School) -> dict[str, list[str]]:
+    """Lesson id → candidate rooms, for the lessons whose room the model chooses: every lesson with a
+    room set, and every lesson that may use a room one of those may use, closed under sharing
+    (fixed-room and room-type lessons included, so the rooms' capacity is exact). Empty when no
+    lesson has a room set: then the per-type totals of room_capacity are exact enough (alike rooms)."""
+    if not any(lesson.rooms is not None for lesson in school.all_lessons):
+        return {}
+    candidates = {lesson.id: rooms for lesson in school.all_lessons if (rooms := school.rooms_of(lesson))}
+    chosen = {lid: rooms for lid, rooms in candidates.items() if school.lesson_by_id[lid].rooms is not None}
+    shared = {room for rooms in chosen.values() for room in rooms}
+    grown = True
+    while grown:
+        grown = False
+        for lid, rooms in candidates.items():
+            if lid not in chosen and shared.intersection(rooms):
+                chosen[lid] = rooms
+                shared.update(rooms)
+                grown = True
+    return chosen
+
+
+def _room_choice_vars(m: cp_model.CpModel, v: Vars) -> None:
+    """A Boolean per (session start, candidate room) free in every period the session covers; a
+    fixed-room lesson's start variable is its own room choice (no new variable)."""
+    school = v.school
+    v.room_lessons = room_choice_lessons(school)
+    for lesson_id, rooms in v.room_lessons.items():
+        lesson = school.lesson_by_id[lesson_id]
+        stage = school.stage_of(lesson)
+        for day, period, var in v.starts[lesson_id]:
+            covered = range(period, period + lesson.duration)
+            free = [r for r in rooms if all(school.room_by_id[r].free(day, p, stage) for p in covered)]
+            if lesson.room:
+                v.room_choice[(lesson_id, day, period)] = {r: var for r in free}
+                continue
+            v.room_choice[(lesson_id, day, period)] = {
+                r: m.new_bool_var(f"y[{lesson_id},{day},{period},{r}]") for r in free
+            }
 
 
 def _after_school_vars(m: cp_model.CpModel, v: Vars) -> None:
@@ -123,8 +169,14 @@ def _after_school_vars(m: cp_model.CpModel, v: Vars) -> None:
 
 
 def decision_vars(v: Vars) -> list[cp_model.IntVar]:
-    """Every decision variable (lesson starts and after-school choices), e.g. for hints."""
-    return [*v.start.values(), *v.duty.values(), *v.meets.values(), *v.instructs.values()]
+    """Every decision variable (lesson starts, room choices and after-school choices), e.g. for hints."""
+    rooms = [
+        var
+        for (lesson_id, _, _), choice in v.room_choice.items()
+        if not v.school.lesson_by_id[lesson_id].room
+        for var in choice.values()
+    ]
+    return [*v.start.values(), *v.duty.values(), *v.meets.values(), *v.instructs.values(), *rooms]
 
 
 def period_minutes(schedule: BellSchedule, period: int) -> int:
