@@ -4,9 +4,10 @@ which never fails for rooms of one type when the totals hold at every moment). A
 given to a session when it is free in every period the session covers (``Room.unavailable``);
 rooms that are not alike can make the greedy fail, and then a backtracking search looks for a
 room for every session of that type and day. A session still without a room keeps ``room``
-None (the checker reports it as ``room_missing``). Sessions that already have a room (the model
-chose it: lessons with a room set and those sharing rooms with them) keep it; a session of a
-room set the model did not place in a room gets any free room of its set."""
+None (the checker reports it as ``room_missing``). Sessions of lessons with a room set, and of
+those sharing rooms with them, get a room of the class of alike rooms the model chose for them
+(earliest start first: exact, as the model kept each class within its capacity at every moment);
+sessions that already have a room keep it."""
 
 from __future__ import annotations
 
@@ -26,11 +27,16 @@ def session_interval(school: School, placement: Placement) -> tuple[int, int]:
 
 
 def assign_rooms(
-    school: School, placements: list[Placement], prefer: dict[tuple[str, int, int], str | None] | None = None
+    school: School,
+    placements: list[Placement],
+    prefer: dict[tuple[str, int, int], str | None] | None = None,
+    within: dict[tuple[str, int, int], list[str]] | None = None,
 ) -> list[Placement]:
     """A room for every session; ``prefer`` (lesson, day, period) → room is tried first (re-planning
-    keeps a session's room when it can; any free room of the type keeps the greedy exact)."""
-    prefer = prefer or {}
+    keeps a session's room when it can; any free room of the type keeps the greedy exact); ``within``
+    (lesson, day, period) → the alike rooms the model chose for the session (room sets), the only
+    ones it may get."""
+    prefer, within = prefer or {}, within or {}
     taken: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)  # (room, day) -> intervals
 
     def fits(room_id: str, day: int, interval: tuple[int, int]) -> bool:
@@ -44,7 +50,7 @@ def assign_rooms(
     pending: list[tuple[tuple[int, int], Placement, str]] = []
     for placement in placements:
         lesson = school.lesson_by_id[placement.lesson]
-        if placement.room is not None:  # chosen by the model (room sets) or given: kept
+        if placement.room is not None:  # given: kept
             taken[(placement.room, placement.day)].append(session_interval(school, placement))
             out.append(placement)
         elif not school.needs_room(lesson):
@@ -53,16 +59,18 @@ def assign_rooms(
             taken[(lesson.room, placement.day)].append(session_interval(school, placement))
             out.append(placement.model_copy(update={"room": lesson.room}))
         else:
-            pending.append((session_interval(school, placement), placement, _group(school, lesson)))
+            key = (placement.lesson, placement.day, placement.period)
+            group = "within:" + ",".join(within[key]) if key in within else _group(school, lesson)
+            pending.append((session_interval(school, placement), placement, group))
     pending.sort(key=lambda item: (item[1].day, item[0]))
     groups: dict[tuple[int, str], list[int]] = defaultdict(list)  # (day, room type) -> indexes into pending
     for i, (_, placement, group) in enumerate(pending):
         groups[(placement.day, group)].append(i)
     chosen: list[str | None] = [None] * len(pending)
     for (day, _), members in groups.items():
-        sessions = [(pending[i][0], _candidates(school, pending[i][1], prefer)) for i in members]
+        sessions = [(pending[i][0], _candidates(school, pending[i][1], prefer, within)) for i in members]
         rooms = _greedy(sessions, day, fits, taken)
-        usable = {r for i in members for r in school.rooms_of(school.lesson_by_id[pending[i][1].lesson]) or []}
+        usable = {r for _, candidates in sessions for r in candidates}
         if None in rooms and any(school.room_by_id[r].unavailable for r in usable):
             rooms = _search(sessions, day, fits, taken) or rooms
         for i, (interval, _), room in zip(members, sessions, rooms, strict=True):
@@ -86,16 +94,23 @@ def _group(school: School, lesson) -> str:
     return school.room_type_of(lesson) or ""
 
 
-def _candidates(school: School, placement: Placement, prefer: dict[tuple[str, int, int], str | None]) -> list[str]:
-    """Rooms of the lesson (type or set) free in every period the session covers: the preferred room
-    first, then the rooms free in fewer periods that day (keep the widely free rooms for later sessions)."""
+def _candidates(
+    school: School,
+    placement: Placement,
+    prefer: dict[tuple[str, int, int], str | None],
+    within: dict[tuple[str, int, int], list[str]],
+) -> list[str]:
+    """Rooms of the lesson (type or set; ``within`` the model's choice) free in every period the session
+    covers: the preferred room first, then the rooms free in fewer periods that day (keep the widely
+    free rooms for later sessions)."""
     lesson = school.lesson_by_id[placement.lesson]
     schedule = school.schedule_of(lesson)
     covered = range(placement.period, placement.period + lesson.duration)
     wanted = prefer.get((placement.lesson, placement.day, placement.period))
+    key = (placement.lesson, placement.day, placement.period)
     rooms = [
         room
-        for r in school.rooms_of(lesson) or []
+        for r in within.get(key) or school.rooms_of(lesson) or []
         if all((room := school.room_by_id[r]).free(placement.day, p, schedule.stage) for p in covered)
     ]
 

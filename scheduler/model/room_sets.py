@@ -18,7 +18,8 @@ def add_room_set(m: cp_model.CpModel, v: Vars) -> None:
     """Every session of a lesson with a room set is in exactly one of its rooms, free in every period it
     covers (a multi-period session keeps one room); at every clock moment a room holds at most its
     ``capacity`` of the sessions that chose it (fixed-room and room-type lessons that share rooms with
-    a room set included, so rooms are exact, not only per-type totals)."""
+    a room set included, so rooms are exact, not only per-type totals). Alike rooms (``room_classes``)
+    are chosen as one class of their total capacity: the same timetables, fewer variables."""
     if not v.room_lessons:
         return
     _add_one_room_each(m, v)
@@ -47,14 +48,15 @@ def _add_one_room_each(m: cp_model.CpModel, v: Vars) -> None:
 
 
 def _add_room_limits(m: cp_model.CpModel, v: Vars) -> None:
-    """Per room, day and clock moment: the sessions in the room then ≤ its capacity."""
+    """Per class of alike rooms, day and clock moment: the sessions in its rooms then ≤ their capacity."""
     school = v.school
-    by_room: dict[str, list[Lesson]] = defaultdict(list)
+    by_class: dict[str, list[Lesson]] = defaultdict(list)
+    class_of = {room_id: name for name, rooms in v.room_classes.items() for room_id in rooms}
     for lesson_id, rooms in v.room_lessons.items():
-        for room_id in rooms:
-            by_room[room_id].append(school.lesson_by_id[lesson_id])
-    for room_id, lessons in by_room.items():
-        capacity = school.room_by_id[room_id].capacity
+        for name in dict.fromkeys(class_of[r] for r in rooms):
+            by_class[name].append(school.lesson_by_id[lesson_id])
+    for name, lessons in by_class.items():
+        capacity = sum(school.room_by_id[r].capacity for r in v.room_classes[name])
         schedules = list({school.stage_of(lesson): school.schedule_of(lesson) for lesson in lessons}.values())
         for day in v.days:
             for moment in time_points(schedules):
@@ -62,10 +64,10 @@ def _add_room_limits(m: cp_model.CpModel, v: Vars) -> None:
                     var
                     for lesson in lessons
                     for first in _running_starts(v, lesson, moment)
-                    if (var := v.room_choice.get((lesson.id, day, first), {}).get(room_id)) is not None
+                    if (var := v.room_choice.get((lesson.id, day, first), {}).get(name)) is not None
                 ]
                 if len(here) > capacity:
-                    m.add(sum(here) <= capacity).only_enforce_if(v.enforce("room_capacity", room_id))
+                    m.add(sum(here) <= capacity).only_enforce_if(v.enforce("room_capacity", name))
 
 
 def _running_starts(v: Vars, lesson: Lesson, moment: int) -> range:

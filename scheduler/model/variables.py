@@ -46,9 +46,11 @@ class Vars:
     )
     flexible: dict[str, list[cp_model.IntVar]] | None = None  # per teacher and day, built on first use
     # room choice, only when some lesson has a room set (rule room_set): the lessons whose room the
-    # model chooses (``room_choice_lessons``) with their candidate rooms, and
-    # room_choice[(lesson, day, period)][room]: the session starting there is in that room
+    # model chooses (``room_choice_lessons``) with their candidate rooms
     room_lessons: dict[str, list[str]] = field(default_factory=dict)
+    # room_classes[name]: alike rooms chosen together (``room_classes``); room_choice[(lesson, day,
+    # period)][name]: the session starting there is in a room of that class
+    room_classes: dict[str, list[str]] = field(default_factory=dict)
     room_choice: dict[Key, dict[str, cp_model.IntVar]] = field(default_factory=dict)
 
     def enforce(self, family: str, key: str) -> list[cp_model.IntVar]:
@@ -119,22 +121,43 @@ def room_choice_lessons(school: School) -> dict[str, list[str]]:
     return chosen
 
 
+def room_classes(school: School, lessons: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The rooms of the room-choice ``lessons`` in classes of alike rooms, named by their first room:
+    rooms with the same unavailable slots that are candidates of the same lessons. No lesson tells
+    the rooms of a class apart, so the model counts a class's sessions against the class's total
+    capacity, and which room of it a session gets is left to scheduler/rooms.py (earliest start
+    first, exact for alike rooms): far fewer variables when a set lists many rooms."""
+    users: dict[str, set[str]] = defaultdict(set)
+    for lesson_id, rooms in lessons.items():
+        for room_id in rooms:
+            users[room_id].add(lesson_id)
+    alike: dict[tuple, list[str]] = defaultdict(list)
+    for room in school.rooms:
+        if room.id in users:
+            closed = frozenset((s.day, s.period, s.stage) for s in room.unavailable)
+            alike[(closed, frozenset(users[room.id]))].append(room.id)
+    return {rooms[0]: rooms for rooms in alike.values()}
+
+
 def _room_choice_vars(m: cp_model.CpModel, v: Vars) -> None:
-    """A Boolean per (session start, candidate room) free in every period the session covers; a
-    fixed-room lesson's start variable is its own room choice (no new variable)."""
+    """A Boolean per (session start, candidate room class) whose rooms are free in every period the
+    session covers; a fixed-room lesson's start variable is its own room choice (no new variable)."""
     school = v.school
     v.room_lessons = room_choice_lessons(school)
+    v.room_classes = room_classes(school, v.room_lessons)
+    class_of = {room_id: name for name, rooms in v.room_classes.items() for room_id in rooms}
     for lesson_id, rooms in v.room_lessons.items():
         lesson = school.lesson_by_id[lesson_id]
         stage = school.stage_of(lesson)
+        classes = list(dict.fromkeys(class_of[r] for r in rooms))
         for day, period, var in v.starts[lesson_id]:
             covered = range(period, period + lesson.duration)
-            free = [r for r in rooms if all(school.room_by_id[r].free(day, p, stage) for p in covered)]
+            free = [c for c in classes if all(school.room_by_id[c].free(day, p, stage) for p in covered)]
             if lesson.room:
-                v.room_choice[(lesson_id, day, period)] = {r: var for r in free}
+                v.room_choice[(lesson_id, day, period)] = {c: var for c in free}
                 continue
             v.room_choice[(lesson_id, day, period)] = {
-                r: m.new_bool_var(f"y[{lesson_id},{day},{period},{r}]") for r in free
+                c: m.new_bool_var(f"y[{lesson_id},{day},{period},{c}]") for c in free
             }
 
 

@@ -15,7 +15,7 @@ from scheduler.check import check
 from scheduler.domain import School
 from scheduler.excel_io import read_school_workbook, write_school_workbook
 from scheduler.model import build_model
-from scheduler.model.variables import room_choice_lessons
+from scheduler.model.variables import room_choice_lessons, room_classes
 from scheduler.rooms import assign_rooms
 from scheduler.solution import Placement
 from scheduler.solve import SolveOptions, solve
@@ -167,6 +167,20 @@ def test_room_choice_spreads_over_rooms_shared_by_type_and_fixed_lessons():
         rooms=None,
     )
     assert room_choice_lessons(s) == {"x": ["A"], "y": ["A", "B"]}
+
+
+def test_alike_rooms_are_chosen_as_one_class_and_then_get_distinct_rooms():
+    s = school([lesson("x", "c1", rooms=["A", "B"]), lesson("y", "c2", rooms=["B", "A"])])
+    assert room_classes(s, room_choice_lessons(s)) == {"A": ["A", "B"]}
+    assert sorted(rooms_of(solved(s)).values()) == ["A", "B"]
+    told_apart = school([lesson("x", "c1", rooms=["A", "B"]), lesson("y", "c2", rooms=["A"])])
+    assert room_classes(told_apart, room_choice_lessons(told_apart)) == {"A": ["A"], "B": ["B"]}
+    closed = [
+        {"id": "A", "name": "甲", "type": "lab", "unavailable": [{"day": 1, "period": 2}]},
+        {"id": "B", "name": "乙", "type": "lab"},
+    ]
+    different = school([lesson("x", "c1", rooms=["A", "B"])], periods=2, rooms=closed)
+    assert room_classes(different, room_choice_lessons(different)) == {"A": ["A"], "B": ["B"]}
 
 
 @pytest.mark.parametrize(
