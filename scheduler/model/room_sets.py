@@ -44,7 +44,7 @@ def _add_one_room_each(m: cp_model.CpModel, v: Vars) -> None:
             choice = list(v.room_choice[(lesson_id, day, period)].values())
             for room_var in choice:
                 m.add_implication(room_var, var)
-            m.add(sum(choice) >= var).only_enforce_if(_choice_guard(v, lesson))
+            m.add(sum(choice) == var).only_enforce_if(_choice_guard(v, lesson))
 
 
 def _add_room_limits(m: cp_model.CpModel, v: Vars) -> None:
