@@ -485,6 +485,37 @@ def check_room_unavailable(school: School) -> list[Finding]:
     return out
 
 
+def check_room_set(school: School) -> list[Finding]:
+    """Lessons that may only use rooms of one lesson's room set fit those rooms' free periods of the week."""
+    out = []
+    n_days = len(school.days)
+    candidates = {lesson.id: set(rooms) for lesson in school.all_lessons if (rooms := school.rooms_of(lesson))}
+    for rooms in dict.fromkeys(frozenset(lesson.rooms) for lesson in school.all_lessons if _in_room_set(lesson)):
+        inside = [school.lesson_by_id[lid] for lid, usable in candidates.items() if usable <= rooms]
+        need = sum(lesson.periods_per_week for lesson in inside)
+        stages = sorted({school.stage_of(lesson) for lesson in inside})
+        available = sum(
+            school.room_by_id[r].capacity
+            for r in rooms
+            for stage in stages
+            for day in range(1, n_days + 1)
+            for p in _allowed_periods(school, stage)
+            if school.room_by_id[r].free(day, p, stage)
+        )
+        if need > available:
+            names = "、".join(school.room_by_id[r].name for r in sorted(rooms))
+            out.append(
+                Finding(
+                    rule="room_set",
+                    message=f"只能在{names}上的课每周 {need} 节，但这些教室每周最多只能上 {available} 节",
+                    records=[lesson.id for lesson in inside],
+                    need=need,
+                    available=available,
+                )
+            )
+    return out
+
+
 def _activity_need(school: School, stage: str, day: int) -> int:
     """Periods of PE/activity lessons a class of ``stage`` needs on ``day`` to reach the daily minutes."""
     schedule = school.schedule_by_stage[stage]
@@ -719,6 +750,7 @@ PRECHECKS = [
     check_room_unavailable,
     check_daily_activity,
     check_after_school,
+    check_room_set,
 ]
 
 

@@ -43,7 +43,9 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   else ``Lesson.rooms``; none → import error (FET refuses to generate too; it also refuses an
   activity whose home rooms share no room, even when its preferred rooms decide). A subject's preferred
   rooms that are no other subject's become a room type (``fet-<subject>``) and ``Subject.room_type``.
-  Below 100 %: reported, not represented.
+  Below 100 %: reported, not represented. A set with a FET virtual room (an activity takes one real
+  room of each of its sets at once): not represented, and the activities it is about get no room set
+  or room of their own (looser; a subject room type still holds).
 - Constraints at weight 100% that the School represents exactly are mapped; every other
   constraint is listed in the report with type, count and weights — never silently dropped.
   Students-set not-available slots and break slots on only some days become pinned placeholder
@@ -194,6 +196,7 @@ class _Activity:
     preferred_rooms: list[frozenset[str]] = field(default_factory=list)
     home_rooms: list[frozenset[str]] = field(default_factory=list)
     soft_preferred_room: bool = False
+    virtual_room: bool = False  # a room constraint names a FET virtual room: its rooms are not represented
     pinned: tuple[int, int] | None = None  # (day index, FET hour index), 0-based
     tags: list[str] = field(default_factory=list)  # FET activity tags
     allowed: frozenset[tuple[int, int]] | None = None  # allowed starts (day, FET hour), 0-based; None: any
@@ -352,7 +355,8 @@ class _Reader:
             rid = self.room_ids.make(name, _text(element, "Comments"))
             self.rooms[name] = {"id": rid, "name": _shown(name, rid), "type": None, "unavailable": set()}
             capacities.append(_text(element, "Capacity"))
-            if _text(element, "Virtual").lower() == "true":
+            self.rooms[name]["virtual"] = _text(element, "Virtual").lower() == "true"
+            if self.rooms[name]["virtual"]:
                 self.lossy.append(
                     f"room '{name}' is virtual in FET (a set of real rooms); imported as an ordinary room"
                 )
@@ -1110,6 +1114,8 @@ class _Reader:
         if element.tag.startswith("ConstraintActivityPreferredRoom"):
             self._activity(element, where)  # notes an activity that is not imported
         ids = self._room_set(room_names, where)
+        if ids and self._virtual(ids):
+            return self._virtual_outcome(element)
         if ids:
             for activity in self._room_targets(element):
                 activity.preferred_rooms.append(ids)
@@ -1125,6 +1131,8 @@ class _Reader:
             self.fail(f"{where}.{who}: unknown {'teacher' if who == 'Teacher' else 'students set'} '{name}'")
             return "mapped", ""
         ids = self._room_set(room_names, where)
+        if ids and self._virtual(ids):
+            return self._virtual_outcome(element)
         if ids:
             for activity in self._room_targets(element):
                 activity.home_rooms.append(ids)
@@ -1140,6 +1148,8 @@ class _Reader:
         ids = self._room_set(room_names, where)
         if not ids:
             return "mapped", ""
+        if self._virtual(ids):
+            return self._virtual_outcome(element)
         for activity in self._room_targets(element):
             activity.preferred_rooms.append(ids)
         sid = self.subjects[subject_name]["id"]
@@ -1156,6 +1166,16 @@ class _Reader:
         self.room_type_of_subject[sid] = type_name
         return "mapped", "subject.room_type (a type per room set)"
 
+    def _virtual(self, ids: frozenset[str]) -> bool:
+        return any(self.rooms_by_id[r].get("virtual") for r in ids)
+
+    def _virtual_outcome(self, element: ET.Element) -> tuple[Outcome, str]:
+        """A set with a FET virtual room (an activity there takes one real room of each of its sets at
+        once): not represented; the activities meant get no room set of their own (looser)."""
+        for activity in self._room_targets(element):
+            activity.virtual_room = True
+        return "not_represented", "a virtual room (FET: one real room of each of its sets at once)"
+
     def _decide_rooms(self) -> None:
         """Each activity's rooms: the intersection of its preferred-room sets, else of its home-room sets
         (FET uses home rooms only for activities without preferred rooms, also without weaker ones); one
@@ -1165,6 +1185,8 @@ class _Reader:
                 self.fail(
                     f"activity {a.id}: its teacher's and students set's home rooms share no room (FET refuses it)"
                 )
+                continue
+            if a.virtual_room:
                 continue
             if a.preferred_rooms:
                 sets = a.preferred_rooms

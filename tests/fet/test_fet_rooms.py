@@ -79,7 +79,7 @@ SPACE = [
 ]
 
 
-def fet_text(space: list[str] = SPACE) -> str:
+def fet_text(space: list[str] = SPACE, extra_rooms: str = "") -> str:
     activities = "".join(
         f"<Activity><Teacher>{t}</Teacher><Subject>{s}</Subject>"
         + "".join(f"<Activity_Tag>{tag}</Activity_Tag>" for tag in tags)
@@ -90,9 +90,12 @@ def fet_text(space: list[str] = SPACE) -> str:
     )
     subjects = "".join(f"<Subject><Name>{s}</Name></Subject>" for s in ("Math", "Sci", "Art", "Gym", "Read"))
     teachers = "".join(f"<Teacher><Name>{t}</Name></Teacher>" for t in ("T1", "T2", "T3"))
-    rooms = "".join(
-        f"<Room><Name>R{i}</Name><Building></Building><Capacity>40</Capacity><Virtual>false</Virtual></Room>"
-        for i in range(1, 6)
+    rooms = (
+        "".join(
+            f"<Room><Name>R{i}</Name><Building></Building><Capacity>40</Capacity><Virtual>false</Virtual></Room>"
+            for i in range(1, 6)
+        )
+        + extra_rooms
     )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <fet version="6.8.5"><Mode>Official</Mode><Institution_Name>rooms</Institution_Name>
@@ -257,3 +260,19 @@ def test_weaker_room_constraints_stay_reported(tmp_path):
     school, report = import_fet(path)
     assert report.outcome_of("ConstraintActivityTagPreferredRooms") == {"soft_not_represented": 1}
     assert by_activity(school)["fet8"] == (None, None, None)
+
+
+def test_a_virtual_room_is_reported_and_its_set_left_off(tmp_path):
+    virtual = (
+        "<Room><Name>V</Name><Building></Building><Capacity>40</Capacity><Virtual>true</Virtual>"
+        "<Number_of_Sets_of_Real_Rooms>1</Number_of_Sets_of_Real_Rooms><Set_of_Real_Rooms>"
+        "<Number_of_Real_Rooms>2</Number_of_Real_Rooms><Real_Room>R1</Real_Room><Real_Room>R2</Real_Room>"
+        "</Set_of_Real_Rooms></Room>"
+    )
+    space = [*SPACE, _space("ConstraintActivityPreferredRooms", "<Activity_Id>10</Activity_Id>" + _rooms("V", "R3"))]
+    path = tmp_path / "virtual.fet"
+    path.write_text(fet_text(space, virtual), encoding="utf-8")
+    school, report = import_fet(path)
+    assert report.outcome_of("ConstraintActivityPreferredRooms") == {"mapped": 1, "not_represented": 1}
+    # the virtual set is left off; the subject's room type (Read: R3) still holds for the lesson
+    assert by_activity(school)["fet10"] == (None, None, ["R3"])

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from scheduler.check import check
 from scheduler.domain import School
 from scheduler.excel_io import read_school_workbook, write_school_workbook
+from scheduler.explain import precheck
 from scheduler.model import build_model
 from scheduler.model.variables import room_choice_lessons, room_classes
 from scheduler.rooms import assign_rooms
@@ -145,13 +146,28 @@ def test_room_capacity_over_one_counts_in_room_choices():
 
 
 def test_explanation_names_the_room_set_and_a_verified_relaxation():
-    s = school([lesson("x", "c1", rooms=["A"]), lesson("y", "c2", rooms=["A"])])
+    # both must start in period 1 (the week has room for both in lab A, so counting does not see it)
+    first = [{"day": 1, "period": 1}]
+    s = school(
+        [lesson("x", "c1", rooms=["A"], allowed_starts=first), lesson("y", "c2", rooms=["A"], allowed_starts=first)],
+        periods=2,
+    )
     result = solve(s, OPTIONS)
     assert result.status == "infeasible"
     messages = " ".join(f.message for f in result.explanation)
     assert "指定教室" in messages or "实验室A" in messages
     relaxations = [f for f in result.explanation if f.rule == "relaxation"]
     assert relaxations, messages
+
+
+def test_counting_names_a_room_set_too_small_for_its_lessons_week():
+    # three periods in the week, four periods that may only be in lab A (a set lesson and a fixed one)
+    s = school([lesson("x", "c1", rooms=["A"], count=3), lesson("y", "c2", "lab", room="A")], periods=3)
+    (finding,) = [f for f in precheck(s) if f.rule == "room_set"]
+    assert (finding.need, finding.available) == (4, 3) and "实验室A" in finding.message
+    assert sorted(finding.records) == ["x", "y"]
+    assert solve(s, OPTIONS).status == "infeasible"
+    assert [f for f in precheck(school([lesson("x", "c1", rooms=["A", "B"], count=3)], periods=3))] == []
 
 
 def test_schools_without_room_sets_get_no_room_variables():
