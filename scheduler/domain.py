@@ -239,6 +239,10 @@ class Lesson(Record):
     duration: int = Field(1, ge=1, le=4)
     count: int = Field(1, ge=1, le=20)
     room: str | None = None  # a fixed room; otherwise any room of the subject's room type
+    # rooms: candidate rooms, any one of them per session, a multi-period session in one room
+    # throughout (rule room_set; FET: preferred rooms, home rooms); replaces the subject's room
+    # type. With ``room`` as well, ``room`` must be one of them and fixes the lesson there.
+    rooms: list[str] | None = None
     pinned: list[Slot] = []  # pre-placed start slots (e.g. 班会 周一第1节)
     # different_days: at most one session starts on any day (rule different_days); with
     # min_days_apart n, the starting days of any two sessions are at least n days apart
@@ -483,6 +487,20 @@ class School(Record):
             return self.room_by_id[lesson.room].type
         return self.subject_by_id[lesson.subject].room_type
 
+    def rooms_of(self, lesson: Lesson) -> list[str] | None:
+        """The rooms a session of ``lesson`` may be in: its fixed ``room``, else its ``rooms`` set, else
+        every room of its subject's room type; None when it needs no room (the class's home room)."""
+        if lesson.room:
+            return [lesson.room]
+        if lesson.rooms is not None:
+            return list(lesson.rooms)
+        room_type = self.subject_by_id[lesson.subject].room_type
+        return None if room_type is None else [r.id for r in self.rooms if r.type == room_type]
+
+    def needs_room(self, lesson: Lesson) -> bool:
+        """A session of the lesson must get a room (fixed room, room set or the subject's room type)."""
+        return bool(lesson.room or lesson.rooms is not None or self.room_type_of(lesson))
+
     def planned_periods(self, class_id: str, subject: str) -> int:
         school_class = self.class_by_id[class_id]
         return self.resolved_policy.weekly_plan(school_class.grade).get(subject, 0)
@@ -714,6 +732,7 @@ class School(Record):
                 errors.append(f"{where}.subject: unknown subject '{lesson.subject}'")
             if lesson.room and lesson.room not in rooms:
                 errors.append(f"{where}.room: unknown room '{lesson.room}'")
+            errors += _room_set_errors(where, lesson, rooms)
             errors += _teacher_errors(where, lesson.teachers, lesson.subject, teachers, subjects)
             lesson_stages = set()
             for j, group in enumerate(lesson.groups):
@@ -798,6 +817,23 @@ def _unique(errors: list[str], table: str, ids: list[str], what: str = "id") -> 
         if record_id in seen:
             errors.append(f"{table}[{i}].{what}: duplicate '{record_id}'")
         seen.add(record_id)
+
+
+def _room_set_errors(where: str, lesson: Lesson, rooms: dict[str, Room]) -> list[str]:
+    """``rooms``: a non-empty list of known, distinct rooms; with ``room`` too, ``room`` is one of them."""
+    if lesson.rooms is None:
+        return []
+    errors = []
+    if not lesson.rooms:
+        errors.append(f"{where}.rooms: empty list (no room allowed); leave it out for the subject's room type")
+    for j, room_id in enumerate(lesson.rooms):
+        if room_id not in rooms:
+            errors.append(f"{where}.rooms[{j}]: unknown room '{room_id}'")
+        elif room_id in lesson.rooms[:j]:
+            errors.append(f"{where}.rooms[{j}]: room '{room_id}' listed twice")
+    if lesson.room and lesson.rooms and lesson.room not in lesson.rooms:
+        errors.append(f"{where}.room: '{lesson.room}' is not one of the lesson's rooms ({', '.join(lesson.rooms)})")
+    return errors
 
 
 def _teacher_errors(where: str, ids: list[str], subject: str, teachers: dict, subjects: dict) -> list[str]:

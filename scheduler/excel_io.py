@@ -185,6 +185,7 @@ SHEETS: dict[str, list[Column]] = {
         _c("ends_day", "bool", "是学生当天最后一节课：TRUE/FALSE"),
         _c("same_day_as", "str", "与哪门课（课程编号）在同一天上（每周次数相同）"),
         _c("same_hour_as", "str", "与哪门课（课程编号）在同一节次开始（每周次数相同）"),
+        _c("rooms", "list", "可用教室编号（任选其一，连堂课同一间），逗号分隔；空=按学科教室类型"),
     ],
     "meetings": [
         _c("id", "str", "会议编号"),
@@ -587,7 +588,7 @@ def _read(path: str | Path) -> tuple[dict[str, Any], dict[tuple, Location]]:
     _read_unavailable(reader, rows, data, "teachers", "teacher_unavailable", "teacher")
     _read_unavailable(reader, rows, data, "classes", "class_unavailable", "class")
     for i, (r, record) in enumerate(rows["lessons"]):
-        for column in ("pinned", "allowed_starts"):
+        for column in ("pinned", "allowed_starts", "rooms"):
             for j in range(len(record.get(column, []))):
                 reader.where[("lessons", i, column, j)] = ("lessons", r, column)
     data = {k: v for k, v in data.items() if v != [] or k in ("bell_schedules", "subjects", "classes")}

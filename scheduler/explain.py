@@ -24,6 +24,7 @@ RULE_NAMES = {
     "teacher_clash": "教师同一时间只上一节课",
     "room_capacity": "场地/专用教室容量",
     "room_unavailable": "场地不可用时段",
+    "room_set": "课的指定教室",
     "teacher_unavailable": "教师不可用时段",
     "meeting": "教研/集体备课时间",
     "teacher_max_week": "教师每周课时上限",
@@ -465,7 +466,7 @@ def check_room_capacity(school: School) -> list[Finding]:
     stages: dict[str, set[str]] = defaultdict(set)
     for lesson in school.all_lessons:
         room_type = school.room_type_of(lesson)
-        if room_type:
+        if room_type and not _in_room_set(lesson):
             demand[room_type] += lesson.periods_per_week
             stages[room_type].add(school.stage_of(lesson))
     for room_type, need in demand.items():
@@ -487,6 +488,11 @@ def check_room_capacity(school: School) -> list[Finding]:
     return out
 
 
+def _in_room_set(lesson: Lesson) -> bool:
+    """A lesson whose room is one of its own room set (rule room_set), not any room of its subject's type."""
+    return lesson.rooms is not None and not lesson.room
+
+
 def check_room_unavailable(school: School) -> list[Finding]:
     """Lessons of a fixed room, or of a room type, fit the periods those rooms are not unavailable."""
     out = []
@@ -498,7 +504,8 @@ def check_room_unavailable(school: School) -> list[Finding]:
         room_type = school.room_type_of(lesson)
         if room_type is None:
             continue
-        for key in [*([("room", lesson.room)] if lesson.room else []), ("type", room_type)]:
+        by_type = [] if _in_room_set(lesson) else [("type", room_type)]
+        for key in [*([("room", lesson.room)] if lesson.room else []), *by_type]:
             demand[key] += lesson.periods_per_week
             stages[key].add(school.stage_of(lesson))
     for (kind, name), need in demand.items():
@@ -520,6 +527,37 @@ def check_room_unavailable(school: School) -> list[Finding]:
                     rule="room_unavailable",
                     message=f"{whose}每周 {need} 节，但除去不可用时段，{names}每周最多只能上 {available} 节",
                     records=[name],
+                    need=need,
+                    available=available,
+                )
+            )
+    return out
+
+
+def check_room_set(school: School) -> list[Finding]:
+    """Lessons that may only use rooms of one lesson's room set fit those rooms' free periods of the week."""
+    out = []
+    n_days = len(school.days)
+    candidates = {lesson.id: set(rooms) for lesson in school.all_lessons if (rooms := school.rooms_of(lesson))}
+    for rooms in dict.fromkeys(frozenset(lesson.rooms) for lesson in school.all_lessons if _in_room_set(lesson)):
+        inside = [school.lesson_by_id[lid] for lid, usable in candidates.items() if usable <= rooms]
+        need = sum(lesson.periods_per_week for lesson in inside)
+        stages = sorted({school.stage_of(lesson) for lesson in inside})
+        available = sum(
+            school.room_by_id[r].capacity
+            for r in rooms
+            for stage in stages
+            for day in range(1, n_days + 1)
+            for p in _allowed_periods(school, stage)
+            if school.room_by_id[r].free(day, p, stage)
+        )
+        if need > available:
+            names = "、".join(school.room_by_id[r].name for r in sorted(rooms))
+            out.append(
+                Finding(
+                    rule="room_set",
+                    message=f"只能在{names}上的课每周 {need} 节，但这些教室每周最多只能上 {available} 节",
+                    records=[lesson.id for lesson in inside],
                     need=need,
                     available=available,
                 )
@@ -587,7 +625,11 @@ def check_daily_activity(school: School) -> list[Finding]:
                     available=sum(caps.values()),
                 )
             )
-        if active and len({school.room_type_of(lesson) for lesson in active}) == 1:
+        if (
+            active
+            and len({school.room_type_of(lesson) for lesson in active}) == 1
+            and not any(map(_in_room_set, active))
+        ):
             room_type = school.room_type_of(active[0])
             if room_type:
                 for day, need in enumerate(needs, start=1):
@@ -758,6 +800,7 @@ PRECHECKS = [
     check_daily_activity,
     check_after_school,
     check_class_unavailable,
+    check_room_set,
 ]
 
 

@@ -5,7 +5,7 @@ instance that rests on the school's own data (a teacher's limits and unavailable
 capacity and unavailable times, a subject's per-day cap, a 教研 meeting, a pinned slot, a lesson's
 days apart, a class's no-gaps and first-period flags, unavailable times and gap caps, a class's or teacher's daily lesson bounds,
 lessons kept apart (not_with), relations between lessons (consecutive, grouped, ordered, ending the
-day, same day / period, adjacent on one day), the after-school duty cap) this module tries
+day, same day / period, adjacent on one day), a lesson's room set, the after-school duty cap) this module tries
 the smallest changes of that data, in increasing size, and keeps the first one for which the
 solver finds a timetable. Rules that come from policy (开齐开足, the activity hour,
 start times, study-time limits) are never relaxed: the finding says so and points at staffing.
@@ -314,6 +314,23 @@ def _lesson_relation(field: str, words: str) -> Callable[[School, dict, str], It
     return candidates
 
 
+def _room_set(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    """One more room for the lesson's room set (rooms of the set's types first, at most five tried), then no set."""
+    lesson = next((x for x in data["lessons"] if x["id"] == key), None)
+    if lesson is None or lesson.get("rooms") is None:
+        return
+    name = school.subject_by_id[school.lesson_by_id[key].subject].name
+    types = {school.room_by_id[r].type for r in lesson["rooms"] if r in school.room_by_id}
+    others = sorted((r for r in school.rooms if r.id not in lesson["rooms"]), key=lambda r: r.type not in types)
+    for room in others[:5]:
+        new = _copy(data)
+        next(x for x in new["lessons"] if x["id"] == key)["rooms"].append(room.id)
+        yield f"允许 {name}（{key}）也在{room.name}上课（指定教室增加一间）", new
+    new = _copy(data)
+    next(x for x in new["lessons"] if x["id"] == key)["rooms"] = None
+    yield f"取消 {name}（{key}）的指定教室（按学科的教室类型安排）", new
+
+
 def _day_bounds(entry: dict, name: str) -> Iterator[tuple[str, dict]]:
     """Smallest changes first: the maximum one higher or the minimum one lower, days without lessons, then by two."""
     low, high = entry.get("min_lessons_per_day"), entry.get("max_lessons_per_day")
@@ -457,4 +474,5 @@ RELAXERS: dict[str, Callable[[School, dict, str], Iterator[Candidate]]] = {
     "ends_day": _lesson_relation("ends_day", "当天最后一节"),
     "same_day": _lesson_relation("same_day_as", "同一天上"),
     "same_hour": _lesson_relation("same_hour_as", "同一节次开始"),
+    "room_set": _room_set,
 }

@@ -4,7 +4,10 @@ which never fails for rooms of one type when the totals hold at every moment). A
 given to a session when it is free in every period the session covers (``Room.unavailable``);
 rooms that are not alike can make the greedy fail, and then a backtracking search looks for a
 room for every session of that type and day. A session still without a room keeps ``room``
-None (the checker reports it as ``room_missing``)."""
+None (the checker reports it as ``room_missing``). Sessions of lessons with a room set, and of
+those sharing rooms with them, get a room of the class of alike rooms the model chose for them
+(earliest start first: exact, as the model kept each class within its capacity at every moment);
+sessions that already have a room keep it."""
 
 from __future__ import annotations
 
@@ -24,11 +27,16 @@ def session_interval(school: School, placement: Placement) -> tuple[int, int]:
 
 
 def assign_rooms(
-    school: School, placements: list[Placement], prefer: dict[tuple[str, int, int], str | None] | None = None
+    school: School,
+    placements: list[Placement],
+    prefer: dict[tuple[str, int, int], str | None] | None = None,
+    within: dict[tuple[str, int, int], list[str]] | None = None,
 ) -> list[Placement]:
     """A room for every session; ``prefer`` (lesson, day, period) → room is tried first (re-planning
-    keeps a session's room when it can; any free room of the type keeps the greedy exact)."""
-    prefer = prefer or {}
+    keeps a session's room when it can; any free room of the type keeps the greedy exact); ``within``
+    (lesson, day, period) → the alike rooms the model chose for the session (room sets), the only
+    ones it may get."""
+    prefer, within = prefer or {}, within or {}
     taken: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)  # (room, day) -> intervals
 
     def fits(room_id: str, day: int, interval: tuple[int, int]) -> bool:
@@ -42,23 +50,28 @@ def assign_rooms(
     pending: list[tuple[tuple[int, int], Placement, str]] = []
     for placement in placements:
         lesson = school.lesson_by_id[placement.lesson]
-        room_type = school.room_type_of(lesson)
-        if room_type is None:
+        if placement.room is not None:  # given: kept
+            taken[(placement.room, placement.day)].append(session_interval(school, placement))
+            out.append(placement)
+        elif not school.needs_room(lesson):
             out.append(placement)
         elif lesson.room:
             taken[(lesson.room, placement.day)].append(session_interval(school, placement))
             out.append(placement.model_copy(update={"room": lesson.room}))
         else:
-            pending.append((session_interval(school, placement), placement, room_type))
+            key = (placement.lesson, placement.day, placement.period)
+            group = "within:" + ",".join(within[key]) if key in within else _group(school, lesson)
+            pending.append((session_interval(school, placement), placement, group))
     pending.sort(key=lambda item: (item[1].day, item[0]))
     groups: dict[tuple[int, str], list[int]] = defaultdict(list)  # (day, room type) -> indexes into pending
-    for i, (_, placement, room_type) in enumerate(pending):
-        groups[(placement.day, room_type)].append(i)
+    for i, (_, placement, group) in enumerate(pending):
+        groups[(placement.day, group)].append(i)
     chosen: list[str | None] = [None] * len(pending)
-    for (day, room_type), members in groups.items():
-        sessions = [(pending[i][0], _candidates(school, pending[i][1], room_type, prefer)) for i in members]
+    for (day, _), members in groups.items():
+        sessions = [(pending[i][0], _candidates(school, pending[i][1], prefer, within)) for i in members]
         rooms = _greedy(sessions, day, fits, taken)
-        if None in rooms and any(r.unavailable for r in school.rooms if r.type == room_type):
+        usable = {r for _, candidates in sessions for r in candidates}
+        if None in rooms and any(school.room_by_id[r].unavailable for r in usable):
             rooms = _search(sessions, day, fits, taken) or rooms
         for i, (interval, _), room in zip(members, sessions, rooms, strict=True):
             chosen[i] = room
@@ -74,19 +87,31 @@ Session = tuple[tuple[int, int], list[str]]  # clock interval, candidate rooms i
 SEARCH_LIMIT = 20_000  # room choices tried by the exact search for one day and room type
 
 
+def _group(school: School, lesson) -> str:
+    """Sessions assigned together: by room type, a lesson with a room set by its set."""
+    if lesson.rooms is not None:
+        return "rooms:" + ",".join(sorted(lesson.rooms))
+    return school.room_type_of(lesson) or ""
+
+
 def _candidates(
-    school: School, placement: Placement, room_type: str, prefer: dict[tuple[str, int, int], str | None]
+    school: School,
+    placement: Placement,
+    prefer: dict[tuple[str, int, int], str | None],
+    within: dict[tuple[str, int, int], list[str]],
 ) -> list[str]:
-    """Rooms of the type free in every period the session covers: the preferred room first, then
-    the rooms free in fewer periods that day (keep the widely free rooms for later sessions)."""
+    """Rooms of the lesson (type or set; ``within`` the model's choice) free in every period the session
+    covers: the preferred room first, then the rooms free in fewer periods that day (keep the widely
+    free rooms for later sessions)."""
     lesson = school.lesson_by_id[placement.lesson]
     schedule = school.schedule_of(lesson)
     covered = range(placement.period, placement.period + lesson.duration)
     wanted = prefer.get((placement.lesson, placement.day, placement.period))
+    key = (placement.lesson, placement.day, placement.period)
     rooms = [
-        r
-        for r in school.rooms
-        if r.type == room_type and all(r.free(placement.day, p, schedule.stage) for p in covered)
+        room
+        for r in within.get(key) or school.rooms_of(lesson) or []
+        if all((room := school.room_by_id[r]).free(placement.day, p, schedule.stage) for p in covered)
     ]
 
     def free_periods(room: Room) -> int:

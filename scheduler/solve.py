@@ -278,13 +278,11 @@ def _add_hints(built, hint: Solution) -> None:
 def _extract(
     school: School, built, solver: cp_model.CpSolver, terms: dict[str, int], baseline: Solution | None = None
 ) -> Solution:
-    placements = [
-        Placement(lesson=lesson_id, day=day, period=period)
-        for (lesson_id, day, period), var in built.vars.start.items()
-        if solver.boolean_value(var)
-    ]
+    placed = [key for key, var in built.vars.start.items() if solver.boolean_value(var)]
+    placements = [Placement(lesson=lesson_id, day=day, period=period) for lesson_id, day, period in placed]
+    within = {key: rooms for key in placed if (rooms := _chosen_rooms(built.vars, solver, key))}
     prefer = {(p.lesson, p.day, p.period): p.room for p in baseline.placements} if baseline else None
-    placements = [describe(school, p) for p in assign_rooms(school, placements, prefer)]
+    placements = [describe(school, p) for p in assign_rooms(school, placements, prefer, within)]
     placements.sort(key=lambda p: (p.day, p.period, p.lesson))
     policy = school.resolved_policy
     return Solution(
@@ -294,6 +292,13 @@ def _extract(
         placements=placements,
         objective_terms=terms,
     )
+
+
+def _chosen_rooms(v, solver: cp_model.CpSolver, key: tuple[str, int, int]) -> list[str] | None:
+    """The class of alike rooms the model chose for the session starting at ``key`` (rule room_set),
+    else None; scheduler/rooms.py then picks the room (within the class: earliest start first, exact)."""
+    chosen = next((name for name, var in v.room_choice.get(key, {}).items() if solver.boolean_value(var)), None)
+    return None if chosen is None else v.room_classes[chosen]
 
 
 def _after_school(school: School, built, solver: cp_model.CpSolver, solution: Solution, options: SolveOptions):

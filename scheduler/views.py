@@ -249,9 +249,7 @@ def room_grid(school: School, solution: Solution, room_id: str) -> pd.DataFrame:
     candidates = [
         lesson
         for lesson in school.all_lessons
-        if lesson.room == room.id
-        or (lesson.room is None and school.room_type_of(lesson) == room.type)
-        or any(g.partition(":")[0] in home_classes for g in lesson.groups)
+        if room.id in (school.rooms_of(lesson) or []) or any(g.partition(":")[0] in home_classes for g in lesson.groups)
     ]
     candidates += [school.lesson_by_id[p.lesson] for p in placed]
     grid, labels = _empty_grid(school, _schedules_for(school, candidates))

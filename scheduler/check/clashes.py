@@ -84,23 +84,29 @@ def _label(ctx: Context, session: Session, other: Session) -> str:
 def check_room_missing(ctx: Context) -> Iterator[Violation]:
     """A session of a lesson that needs a room type (e.g. 音乐教室) has a room."""
     for session in ctx.sessions:
-        room_type = ctx.school.room_type_of(session.lesson)
-        if room_type is not None and session.room is None:
-            yield Violation(
-                rule="room_missing",
-                message=f"{ctx.lesson_label(session.lesson)} {ctx.slot_name(session)} 没有安排教室，需要{_room_kind(ctx, room_type)}",
-                class_id=session.class_id,
-                lesson_id=session.lesson.id,
-                day=session.day,
-                period=session.period,
-            )
+        if not ctx.school.needs_room(session.lesson) or session.room is not None:
+            continue
+        lesson = session.lesson
+        if lesson.rooms is not None and not lesson.room:
+            need = f"可用教室：{_room_names(ctx, lesson.rooms)}"
+        else:
+            need = f"需要{_room_kind(ctx, ctx.school.room_type_of(lesson) or '')}"
+        yield Violation(
+            rule="room_missing",
+            message=f"{ctx.lesson_label(lesson)} {ctx.slot_name(session)} 没有安排教室，{need}",
+            class_id=session.class_id,
+            lesson_id=session.lesson.id,
+            day=session.day,
+            period=session.period,
+        )
 
 
 def check_room_type(ctx: Context) -> Iterator[Violation]:
-    """The room of a session is of the lesson's room type (only lessons that need a room type)."""
+    """The room of a session is of the lesson's room type (only lessons that need a room type and
+    have no room set: rule room_set checks those)."""
     for session in ctx.sessions:
         room_type = ctx.school.room_type_of(session.lesson)
-        if room_type is None or session.room is None:
+        if room_type is None or session.room is None or session.lesson.rooms is not None:
             continue
         room = ctx.school.room_by_id[session.room]
         if room.type != room_type:
@@ -116,6 +122,34 @@ def check_room_type(ctx: Context) -> Iterator[Violation]:
                 day=session.day,
                 period=session.period,
             )
+
+
+def check_room_set(ctx: Context) -> Iterator[Violation]:
+    """A session of a lesson with a room set (``rooms``) that has a room is in one of those rooms
+    (and in its fixed ``room`` when it has one as well); no room at all is room_missing."""
+    for session in ctx.sessions:
+        lesson = session.lesson
+        if lesson.rooms is None or session.room is None:
+            continue
+        allowed = [lesson.room] if lesson.room else lesson.rooms
+        if session.room in allowed:
+            continue
+        yield Violation(
+            rule="room_set",
+            message=(
+                f"{ctx.lesson_label(lesson)} {ctx.slot_name(session)} 排在{ctx.room_name(session.room)}，"
+                f"不在指定教室（{_room_names(ctx, allowed)}）之中"
+            ),
+            class_id=session.class_ids[0],
+            room_id=session.room,
+            lesson_id=lesson.id,
+            day=session.day,
+            period=session.period,
+        )
+
+
+def _room_names(ctx: Context, room_ids: list[str]) -> str:
+    return "、".join(ctx.room_name(r) for r in room_ids)
 
 
 def _room_kind(ctx: Context, room_type: str) -> str:

@@ -22,8 +22,8 @@ What the file holds:
 - for a subject capped at 1 period a day, ConstraintMinDaysBetweenActivities (min days 1,
   consecutive if same day) over the activities of that subject each pupil set has; for a lesson
   with ``different_days``, one over its activities with min days ``min_days_apart``;
-- for lessons needing a room type (or a fixed room), ConstraintActivityPreferredRooms listing the
-  rooms; a room of capacity k (k lessons at once, e.g. a playground) is written as k FET rooms,
+- for lessons needing a room type (or with a room set, or a fixed room), ConstraintActivityPreferredRooms
+  listing the rooms (a lesson's ``rooms``, else its fixed room, else its subject's room type's rooms); a room of capacity k (k lessons at once, e.g. a playground) is written as k FET rooms,
   as a FET room holds one activity at a time; a room's ``unavailable`` slots as
   ConstraintRoomNotAvailableTimes (for each of its FET rooms);
 - multi-period lessons get ConstraintActivityPreferredStartingTimes with the starts that do not
@@ -540,6 +540,8 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
     for lesson in school.all_lessons:
         if lesson.room:
             allowed = fet_rooms[lesson.room]
+        elif lesson.rooms is not None:
+            allowed = [name for room_id in lesson.rooms for name in fet_rooms[room_id]]
         elif school.subject_by_id[lesson.subject].room_type:
             allowed = rooms_of_type[school.subject_by_id[lesson.subject].room_type]
         else:
@@ -551,7 +553,9 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
             for name in allowed:
                 _sub(element, "Preferred_Room", name)
             _finish(element)
-    expressed.append(f"ConstraintActivityPreferredRooms ×{n_rooms}: rooms of the lesson's room type or its fixed room")
+    expressed.append(
+        f"ConstraintActivityPreferredRooms ×{n_rooms}: rooms of the lesson's room type, its room set or its fixed room"
+    )
     # Rooms: unavailable slots (FET has one hour grid: a slot of one stage blocks that hour for all).
     n_room_unavailable = 0
     for r in school.rooms:

@@ -27,12 +27,27 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   by categories") becomes one class whose sections are the subgroups; each group is then the list
   of its sections. Reported. Classes and sections without any activity are left out, reported.
 - ``Activities_List``: active activities with the same ``Activity_Group_Id`` (0: none) are the
-  split sessions of one activity → one Lesson per distinct (duration, fixed room), with a count.
+  split sessions of one activity → one Lesson per distinct (duration, fixed room, room set), with a
+  count (parts of a split activity with different rooms become separate lessons).
   An activity without students (duties, meetings) → a lesson without pupils (``groups`` empty) in
   the stage of its teachers' other lessons; it takes its teachers' and room's time only. Reported.
 - ``Rooms_List`` → rooms with capacity 1 (FET's capacity counts students; ours counts lessons at
   once, and a FET room holds one activity at a time). Room not-available times (100 %) →
   ``Room.unavailable`` (slots at a removed break hour are dropped: no lesson is there anyway).
+- Rooms (100 %), FET's rules: an activity with no room constraint gets no room. Its preferred rooms —
+  ConstraintActivityPreferredRoom(s) (the activity), ConstraintSubjectPreferredRoom(s) (the subject's
+  activities), ConstraintActivityTagPreferredRoom(s) (the tag's), ConstraintSubjectActivityTag-
+  PreferredRoom(s) (the subject's with the tag) — must all hold, so their room sets intersect. Home
+  rooms — ConstraintTeacherHomeRoom(s) (the activities whose only teacher is the teacher),
+  ConstraintStudentsSetHomeRoom(s) (those whose only students set is the set) — intersect too, and
+  apply only to an activity with no preferred-room constraint at all (not even a weaker one). The
+  rooms left: one → ``Lesson.room``; exactly the rooms of its subject's room type → nothing more;
+  else ``Lesson.rooms``; none → import error (FET refuses to generate too; it also refuses an
+  activity whose home rooms share no room, even when its preferred rooms decide). A subject's preferred
+  rooms that are no other subject's become a room type (``fet-<subject>``) and ``Subject.room_type``.
+  Below 100 %: reported, not represented. A set with a FET virtual room (an activity takes one real
+  room of each of its sets at once): not represented, and the activities it is about get no room set
+  or room of their own (looser; a subject room type still holds).
 - Constraints at weight 100% that the School represents exactly are mapped; every other
   constraint is listed in the report with type, count and weights — never silently dropped.
   Students-set not-available slots (100 %) and break slots on only some days (every class) →
@@ -190,7 +205,14 @@ class _Activity:
     students: list[str]
     duration: int
     groups: list[str] = field(default_factory=list)  # our group refs
-    room: str | None = None
+    room: str | None = None  # the one room its room constraints leave (decided in build())
+    rooms: frozenset[str] | None = None  # the rooms they leave, when more than one and not its subject's type
+    # room sets of its 100 % preferred-room constraints (all must hold: intersected), of its 100 % home
+    # rooms (used only without preferred rooms, as FET does), and whether a weaker preferred one exists
+    preferred_rooms: list[frozenset[str]] = field(default_factory=list)
+    home_rooms: list[frozenset[str]] = field(default_factory=list)
+    soft_preferred_room: bool = False
+    virtual_room: bool = False  # a room constraint names a FET virtual room: its rooms are not represented
     pinned: tuple[int, int] | None = None  # (day index, FET hour index), 0-based
     tags: list[str] = field(default_factory=list)  # FET activity tags
     allowed: frozenset[tuple[int, int]] | None = None  # allowed starts (day, FET hour), 0-based; None: any
@@ -219,6 +241,12 @@ class _Outcomes:
 IMPLICIT = {
     "ConstraintBasicCompulsoryTime": "teacher / students clashes: class_clash, teacher_clash",
     "ConstraintBasicCompulsorySpace": "one activity per room at a time: room_capacity with capacity 1",
+}
+# Preferred-room constraints: an activity with one of them, at any weight, ignores its home rooms (FET).
+PREFERRED_ROOM_TYPES = {
+    f"Constraint{who}PreferredRoom{plural}"
+    for who in ("Activity", "Subject", "ActivityTag", "SubjectActivityTag")
+    for plural in ("", "s")
 }
 # Weighted FET constraints with a soft goal of ours that pulls the same way (not the same measure).
 SOFT_APPROXIMATIONS = {
@@ -354,7 +382,8 @@ class _Reader:
             rid = self.room_ids.make(name, _text(element, "Comments"))
             self.rooms[name] = {"id": rid, "name": _shown(name, rid), "type": None, "unavailable": set()}
             capacities.append(_text(element, "Capacity"))
-            if _text(element, "Virtual").lower() == "true":
+            self.rooms[name]["virtual"] = _text(element, "Virtual").lower() == "true"
+            if self.rooms[name]["virtual"]:
                 self.lossy.append(
                     f"room '{name}' is virtual in FET (a set of real rooms); imported as an ordinary room"
                 )
@@ -558,6 +587,9 @@ class _Reader:
                 self.adjacent_if_same_day.append((_activity_ids(element), weight))  # outcome decided in build()
                 continue
             if weight < 100:
+                if fet_type in PREFERRED_ROOM_TYPES:
+                    for activity in self._room_targets(element):
+                        activity.soft_preferred_room = True
                 if fet_type in SOFT_APPROXIMATIONS:
                     self.outcomes.add(fet_type, "approximated", weight, SOFT_APPROXIMATIONS[fet_type])
                 else:
@@ -1100,11 +1132,7 @@ class _Reader:
             self.outcomes.add(fet_type, "mapped", 100.0, "lesson.ends_day (rule ends_day)")
 
     def _c_ConstraintActivityPreferredRoom(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
-        activity = self._activity(element, where)
-        room = self._room(_name(element, "Room"), f"{where}.Room")
-        if activity is not None and room is not None:
-            activity.room = room["id"]
-        return "mapped", "lesson.room"
+        return self._preferred_rooms(element, [_name(element, "Room")], where)
 
     def _c_ConstraintStudentsMaxGapsPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         return self._class_gaps(element, "max_gaps_per_week", None, where)
@@ -1188,48 +1216,161 @@ class _Reader:
         return "mapped", f"class.{flag}"
 
     def _c_ConstraintActivityPreferredRooms(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
-        activity = self._activity(element, where)
-        rooms = [self._room(r.text or "", f"{where}.Preferred_Room") for r in element.findall("Preferred_Room")]
-        ids = frozenset(r["id"] for r in rooms if r)
-        if activity is None or not ids:
-            return "mapped", ""
-        if len(ids) == 1:
-            activity.room = next(iter(ids))
-            return "mapped", "one room → lesson.room"
-        subject_type = self.room_type_of_subject.get(self.subjects[activity.subject]["id"])
-        if subject_type and self.type_rooms[subject_type] == ids:
-            return "mapped", "same rooms as the subject's room type"
-        return "not_represented", "a room set other than the subject's room type: the School has no per-lesson set"
+        return self._preferred_rooms(element, self._room_names(element), where)
 
     def _c_ConstraintSubjectPreferredRoom(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         return self._subject_rooms(element, [_name(element, "Room")], where)
 
     def _c_ConstraintSubjectPreferredRooms(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
-        return self._subject_rooms(element, [r.text or "" for r in element.findall("Preferred_Room")], where)
+        return self._subject_rooms(element, self._room_names(element), where)
+
+    def _c_ConstraintSubjectActivityTagPreferredRoom(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._preferred_rooms(element, [_name(element, "Room")], where)
+
+    def _c_ConstraintSubjectActivityTagPreferredRooms(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._preferred_rooms(element, self._room_names(element), where)
+
+    def _c_ConstraintActivityTagPreferredRoom(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._preferred_rooms(element, [_name(element, "Room")], where)
+
+    def _c_ConstraintActivityTagPreferredRooms(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._preferred_rooms(element, self._room_names(element), where)
+
+    def _c_ConstraintTeacherHomeRoom(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._home_rooms(element, [_name(element, "Room")], where)
+
+    def _c_ConstraintTeacherHomeRooms(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._home_rooms(element, self._room_names(element), where)
+
+    def _c_ConstraintStudentsSetHomeRoom(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._home_rooms(element, [_name(element, "Room")], where)
+
+    def _c_ConstraintStudentsSetHomeRooms(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._home_rooms(element, self._room_names(element), where)
+
+    @staticmethod
+    def _room_names(element: ET.Element) -> list[str]:
+        return [r.text or "" for r in element.findall("Preferred_Room")]
+
+    def _room_set(self, room_names: list[str], where: str) -> frozenset[str] | None:
+        rooms = [self._room(n, f"{where}.Room") for n in room_names]
+        return frozenset(r["id"] for r in rooms if r) if rooms and all(rooms) else None
+
+    def _room_targets(self, element: ET.Element) -> list[_Activity]:
+        """The imported activities a preferred-room or home-room constraint is about, as FET selects them:
+        one activity; a subject's; an activity tag's; a subject's with a tag; for home rooms, the
+        activities whose only teacher, or whose only students set, is the one named."""
+        tag, subject = element.tag, _name(element, "Subject")
+        activity_tag = _name(element, "Activity_Tag")
+        if tag.startswith("ConstraintActivityPreferredRoom"):
+            aid = _int(element, "Activity_Id", -1)
+            return [self.activities[aid]] if aid in self.activities else []
+        if tag.startswith("ConstraintTeacherHomeRoom"):
+            teacher = _name(element, "Teacher")
+            return [a for a in self.activities.values() if a.teachers == [teacher]]
+        if tag.startswith("ConstraintStudentsSetHomeRoom"):
+            students = _name(element, "Students")
+            return [a for a in self.activities.values() if a.students == [students]]
+        return [
+            a
+            for a in self.activities.values()
+            if (not tag.startswith("ConstraintSubject") or a.subject == subject)
+            and ("ActivityTag" not in tag or activity_tag in a.tags)
+        ]
+
+    def _preferred_rooms(self, element: ET.Element, room_names: list[str], where: str) -> tuple[Outcome, str]:
+        """An activity's / activity tag's / subject+tag's preferred room(s) at 100 %: the activities' room sets."""
+        if element.tag.startswith("ConstraintActivityPreferredRoom"):
+            self._activity(element, where)  # notes an activity that is not imported
+        ids = self._room_set(room_names, where)
+        if ids and self._virtual(ids):
+            return self._virtual_outcome(element)
+        if ids:
+            for activity in self._room_targets(element):
+                activity.preferred_rooms.append(ids)
+        return "mapped", "lesson.rooms (one room: lesson.room; several constraints on an activity intersect)"
+
+    def _home_rooms(self, element: ET.Element, room_names: list[str], where: str) -> tuple[Outcome, str]:
+        """A teacher's / students set's home room(s) at 100 %: for the activities of that teacher (students
+        set) alone that have no preferred room of their own (FET's rule), their room set."""
+        who = "Teacher" if element.tag.startswith("ConstraintTeacher") else "Students"
+        name = _name(element, who)
+        known = self.teachers if who == "Teacher" else self.refs
+        if name not in known:
+            self.fail(f"{where}.{who}: unknown {'teacher' if who == 'Teacher' else 'students set'} '{name}'")
+            return "mapped", ""
+        ids = self._room_set(room_names, where)
+        if ids and self._virtual(ids):
+            return self._virtual_outcome(element)
+        if ids:
+            for activity in self._room_targets(element):
+                activity.home_rooms.append(ids)
+        return "mapped", "lesson.rooms of its activities without preferred rooms (FET: home rooms yield to them)"
 
     def _subject_rooms(self, element: ET.Element, room_names: list[str], where: str) -> tuple[Outcome, str]:
+        """A subject's preferred room(s) at 100 %: its activities' room set, and the subject's room type
+        when its rooms are no other subject's (a room has one type)."""
         subject_name = _name(element, "Subject")
         if subject_name not in self.subjects:
             self.fail(f"{where}.Subject: unknown subject '{subject_name}'")
             return "mapped", ""
-        rooms = [self._room(n, f"{where}.Room") for n in room_names]
-        if not all(rooms):
+        ids = self._room_set(room_names, where)
+        if not ids:
             return "mapped", ""
+        if self._virtual(ids):
+            return self._virtual_outcome(element)
+        for activity in self._room_targets(element):
+            activity.preferred_rooms.append(ids)
         sid = self.subjects[subject_name]["id"]
-        ids = frozenset(r["id"] for r in rooms if r)
         type_name = next((name for name, members in self.type_rooms.items() if members == ids), None)
         if type_name is None:
-            typed = [r for r in rooms if r and r["type"]]
-            if typed or sid in self.room_type_of_subject:
-                return "not_represented", "a room may have one type only: the rooms overlap another subject's rooms"
+            if any(self.rooms_by_id[r]["type"] for r in ids) or sid in self.room_type_of_subject:
+                return "mapped", "lesson.rooms (the rooms overlap another subject's, or the subject has another set)"
             type_name = f"fet-{sid}"
             self.type_rooms[type_name] = ids
-            for room in rooms:
-                room["type"] = type_name  # type: ignore[index]
+            for room_id in ids:
+                self.rooms_by_id[room_id]["type"] = type_name
         if self.room_type_of_subject.get(sid, type_name) != type_name:
-            return "not_represented", "the subject already has another room set"
+            return "mapped", "lesson.rooms (the subject already has another room set)"
         self.room_type_of_subject[sid] = type_name
         return "mapped", "subject.room_type (a type per room set)"
+
+    def _virtual(self, ids: frozenset[str]) -> bool:
+        return any(self.rooms_by_id[r].get("virtual") for r in ids)
+
+    def _virtual_outcome(self, element: ET.Element) -> tuple[Outcome, str]:
+        """A set with a FET virtual room (an activity there takes one real room of each of its sets at
+        once): not represented; the activities meant get no room set of their own (looser)."""
+        for activity in self._room_targets(element):
+            activity.virtual_room = True
+        return "not_represented", "a virtual room (FET: one real room of each of its sets at once)"
+
+    def _decide_rooms(self) -> None:
+        """Each activity's rooms: the intersection of its preferred-room sets, else of its home-room sets
+        (FET uses home rooms only for activities without preferred rooms, also without weaker ones); one
+        room → ``room``; its subject's room type's rooms → nothing (the subject's type); else ``rooms``."""
+        for a in self.activities.values():
+            if a.home_rooms and not frozenset.intersection(*a.home_rooms):
+                self.fail(
+                    f"activity {a.id}: its teacher's and students set's home rooms share no room (FET refuses it)"
+                )
+                continue
+            if a.virtual_room:
+                continue
+            if a.preferred_rooms:
+                sets = a.preferred_rooms
+            elif a.home_rooms and not a.soft_preferred_room:
+                sets = a.home_rooms
+            else:
+                continue
+            allowed = frozenset.intersection(*sets)
+            subject_type = self.room_type_of_subject.get(self.subjects[a.subject]["id"])
+            if not allowed:
+                self.fail(f"activity {a.id}: its room constraints (preferred or home rooms) leave no room")
+            elif len(allowed) == 1:
+                a.room = next(iter(allowed))
+            elif subject_type is None or self.type_rooms[subject_type] != allowed:
+                a.rooms = allowed
 
     def _teacher(self, element: ET.Element, tag: str, where: str) -> dict | None:
         name = _name(element, tag)
@@ -1237,6 +1378,10 @@ class _Reader:
             self.fail(f"{where}.{tag}: unknown teacher '{name}'")
             return None
         return self.teachers[name]
+
+    @property
+    def rooms_by_id(self) -> dict[str, dict]:
+        return {r["id"]: r for r in self.rooms.values()}
 
     def _room(self, name: str, where: str) -> dict | None:
         if name not in self.rooms:
@@ -1278,12 +1423,13 @@ class _Reader:
         def slot(day: int, hour: int) -> dict | None:
             return {"day": day + 1, "period": period_of[hour]} if hour in period_of else None
 
-        # Lessons: split activities of one group with the same shape form one lesson.
+        # Lessons: split activities of one group with the same shape (rooms included) form one lesson.
         self._split_related_activities()
+        self._decide_rooms()
         shapes: dict[tuple, list[_Activity]] = defaultdict(list)
         for a in self.activities.values():
             key = (a.group_id, a.duration, a.room, tuple(a.teachers), a.subject, tuple(a.groups), a.allowed, a.alone)
-            key += (a.ends_day,)
+            key += (a.ends_day, a.rooms)
             shapes[key].append(a)
         lessons = []
         per_group = Counter(key[0] for key in shapes)
@@ -1320,6 +1466,7 @@ class _Reader:
                         "duration": duration,
                         "count": len(chunk),
                         "room": room,
+                        "rooms": sorted(first.rooms) if first.rooms else None,
                         "pinned": pinned,
                         "allowed_starts": allowed,
                     }
@@ -1568,6 +1715,7 @@ class _Reader:
                 "activities": len(self.activities),
                 "lessons": len(lessons),
                 "unavailable class slots": sum(len(c.unavailable) for c in school.classes),
+                "lessons with a room set": sum(lesson.rooms is not None for lesson in lessons),
             },
             constraints=self.outcomes.as_list(),
             lossy=self.lossy,

@@ -66,6 +66,7 @@ from scheduler.model.relations import (
     add_same_day,
     add_same_hour,
 )
+from scheduler.model.room_sets import add_room_set
 from scheduler.model.teachers import (
     add_meetings,
     add_teacher_max_day,
@@ -132,6 +133,7 @@ RULES = [
     add_class_unavailable,
     add_class_max_gaps,
     add_class_late_starts,
+    add_room_set,
 ]
 
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from scheduler.domain import minutes
+from scheduler.domain import Lesson, School, minutes
 from scheduler.model.teachers import flexible_flags
 from scheduler.model.variables import Vars, running_at
 
@@ -124,7 +124,7 @@ def add_as_room_capacity(m: cp_model.CpModel, v: Vars) -> None:
         by_type[club.room_type].append(club)
     for room_type, clubs in by_type.items():
         intervals = {club.id: school.club_interval(club) for club in clubs}
-        lessons = [lesson for lesson in school.all_lessons if school.room_type_of(lesson) == room_type]
+        lessons = [lesson for lesson in school.all_lessons if _only_rooms_of_type(school, lesson, room_type)]
         moments = {start for start, _ in intervals.values()}
         for lesson in lessons:
             for p in school.schedule_of(lesson).periods:
@@ -140,6 +140,13 @@ def add_as_room_capacity(m: cp_model.CpModel, v: Vars) -> None:
                     m.add(sum(here) + sum(running) <= capacity[room_type]).only_enforce_if(
                         v.enforce("as_room_capacity", room_type)
                     )
+
+
+def _only_rooms_of_type(school: School, lesson: Lesson, room_type: str) -> bool:
+    """Every room a session of the lesson may use (fixed room, room set or subject type) is of ``room_type``."""
+    if lesson.rooms is None or lesson.room:
+        return school.room_type_of(lesson) == room_type
+    return all(school.room_by_id[r].type == room_type for r in lesson.rooms)
 
 
 def add_as_teacher_clash(m: cp_model.CpModel, v: Vars) -> None:

@@ -63,15 +63,16 @@ def add_room_capacity(m: cp_model.CpModel, v: Vars) -> None:
     Fixed-room lessons are limited by their room; all lessons of a type together by the
     type's total capacity, or, when some room of the type has unavailable periods, by the
     capacity of the rooms free in the periods they cover. Rooms are then assigned per session
-    after solving.
+    after solving, except where some lesson has a room set: there add_room_set also chooses each
+    session's room, exactly.
     """
     school = v.school
     by_type: dict[str, list[Lesson]] = defaultdict(list)
     by_room: dict[str, list[Lesson]] = defaultdict(list)
     for lesson in school.all_lessons:
         room_type = school.room_type_of(lesson)
-        if room_type is None:
-            continue
+        if room_type is None or (lesson.rooms is not None and not lesson.room):
+            continue  # a room set: rule room_set chooses the room (scheduler/model/room_sets.py)
         by_type[room_type].append(lesson)
         if lesson.room:
             by_room[lesson.room].append(lesson)

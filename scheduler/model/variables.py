@@ -45,6 +45,13 @@ class Vars:
         default_factory=lambda: defaultdict(list)
     )
     flexible: dict[str, list[cp_model.IntVar]] | None = None  # per teacher and day, built on first use
+    # room choice, only when some lesson has a room set (rule room_set): the lessons whose room the
+    # model chooses (``room_choice_lessons``) with their candidate rooms
+    room_lessons: dict[str, list[str]] = field(default_factory=dict)
+    # room_classes[name]: alike rooms chosen together (``room_classes``); room_choice[(lesson, day,
+    # period)][name]: the session starting there is in a room of that class
+    room_classes: dict[str, list[str]] = field(default_factory=dict)
+    room_choice: dict[Key, dict[str, cp_model.IntVar]] = field(default_factory=dict)
 
     def enforce(self, family: str, key: str) -> list[cp_model.IntVar]:
         """Enforcement literal of one rule instance (e.g. ("teacher_clash", "t017")); none normally."""
@@ -89,7 +96,69 @@ def build_vars(m: cp_model.CpModel, school: School, explain: bool = False) -> Va
                     v.covers[(lesson.id, day, covered)].append(var)
     if school.after_school is not None:
         _after_school_vars(m, v)
+    _room_choice_vars(m, v)
     return v
+
+
+def room_choice_lessons(school: School) -> dict[str, list[str]]:
+    """Lesson id → candidate rooms, for the lessons whose room the model chooses: every lesson with a
+    room set, and every lesson that may use a room one of those may use, closed under sharing
+    (fixed-room and room-type lessons included, so the rooms' capacity is exact). Empty when no
+    lesson has a room set: then the per-type totals of room_capacity are exact enough (alike rooms)."""
+    if not any(lesson.rooms is not None for lesson in school.all_lessons):
+        return {}
+    candidates = {lesson.id: rooms for lesson in school.all_lessons if (rooms := school.rooms_of(lesson))}
+    chosen = {lid: rooms for lid, rooms in candidates.items() if school.lesson_by_id[lid].rooms is not None}
+    shared = {room for rooms in chosen.values() for room in rooms}
+    grown = True
+    while grown:
+        grown = False
+        for lid, rooms in candidates.items():
+            if lid not in chosen and shared.intersection(rooms):
+                chosen[lid] = rooms
+                shared.update(rooms)
+                grown = True
+    return chosen
+
+
+def room_classes(school: School, lessons: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The rooms of the room-choice ``lessons`` in classes of alike rooms, named by their first room:
+    rooms with the same unavailable slots that are candidates of the same lessons. No lesson tells
+    the rooms of a class apart, so the model counts a class's sessions against the class's total
+    capacity, and which room of it a session gets is left to scheduler/rooms.py (earliest start
+    first, exact for alike rooms): far fewer variables when a set lists many rooms."""
+    users: dict[str, set[str]] = defaultdict(set)
+    for lesson_id, rooms in lessons.items():
+        for room_id in rooms:
+            users[room_id].add(lesson_id)
+    alike: dict[tuple, list[str]] = defaultdict(list)
+    for room in school.rooms:
+        if room.id in users:
+            closed = frozenset((s.day, s.period, s.stage) for s in room.unavailable)
+            alike[(closed, frozenset(users[room.id]))].append(room.id)
+    return {rooms[0]: rooms for rooms in alike.values()}
+
+
+def _room_choice_vars(m: cp_model.CpModel, v: Vars) -> None:
+    """A Boolean per (session start, candidate room class) whose rooms are free in every period the
+    session covers; a fixed-room lesson's start variable is its own room choice (no new variable)."""
+    school = v.school
+    v.room_lessons = room_choice_lessons(school)
+    v.room_classes = room_classes(school, v.room_lessons)
+    class_of = {room_id: name for name, rooms in v.room_classes.items() for room_id in rooms}
+    for lesson_id, rooms in v.room_lessons.items():
+        lesson = school.lesson_by_id[lesson_id]
+        stage = school.stage_of(lesson)
+        classes = list(dict.fromkeys(class_of[r] for r in rooms))
+        for day, period, var in v.starts[lesson_id]:
+            covered = range(period, period + lesson.duration)
+            free = [c for c in classes if all(school.room_by_id[c].free(day, p, stage) for p in covered)]
+            if lesson.room:
+                v.room_choice[(lesson_id, day, period)] = {c: var for c in free}
+                continue
+            v.room_choice[(lesson_id, day, period)] = {
+                c: m.new_bool_var(f"y[{lesson_id},{day},{period},{c}]") for c in free
+            }
 
 
 def _after_school_vars(m: cp_model.CpModel, v: Vars) -> None:
@@ -123,8 +192,14 @@ def _after_school_vars(m: cp_model.CpModel, v: Vars) -> None:
 
 
 def decision_vars(v: Vars) -> list[cp_model.IntVar]:
-    """Every decision variable (lesson starts and after-school choices), e.g. for hints."""
-    return [*v.start.values(), *v.duty.values(), *v.meets.values(), *v.instructs.values()]
+    """Every decision variable (lesson starts, room choices and after-school choices), e.g. for hints."""
+    rooms = [
+        var
+        for (lesson_id, _, _), choice in v.room_choice.items()
+        if not v.school.lesson_by_id[lesson_id].room
+        for var in choice.values()
+    ]
+    return [*v.start.values(), *v.duty.values(), *v.meets.values(), *v.instructs.values(), *rooms]
 
 
 def period_minutes(schedule: BellSchedule, period: int) -> int:

@@ -411,10 +411,13 @@ def _remove_room(school: School, data: dict, edit: RemoveRoom) -> None:
         for a in school.assignments
         if a.room == room.id
     ]
-    users += [lesson.id for lesson in school.lessons if lesson.room == room.id]
+    users += [lesson.id for lesson in school.lessons if lesson.room == room.id or lesson.rooms == [room.id]]
     if users:
         raise _Fail("room", f"{room.name} 被固定使用（{'、'.join(users[:5])}），不能直接删除")
     data["rooms"] = [r for r in data["rooms"] if r["id"] != room.id]
+    for lesson in data.get("lessons", []):  # a room set loses the room (another of its rooms stays)
+        if lesson.get("rooms") and room.id in lesson["rooms"]:
+            lesson["rooms"] = [r for r in lesson["rooms"] if r != room.id]
 
 
 def _after_school(school: School, field: str) -> None:

@@ -113,6 +113,14 @@ CASES = [
         school=tiny_school(patch={"rooms.m1": {"unavailable": [{"day": 1, "period": 3}]}}),
     ),
     Case(
+        "room_set",
+        list(GOOD),
+        {"room_id": "m1", "lesson_id": "c1.music", "class_id": "c1", "day": 2, "period": 2},
+        ("三年级1班 音乐 周二 第2节 排在音乐教室，不在指定教室（多功能教室）之中",),
+        school=tiny_school(patch={"lessons.c1.music": {"rooms": ["r1"]}}),
+        good=replace(GOOD, ("c1.music", 2, 2, "m1"), ("c1.music", 2, 2, "r1")),
+    ),
+    Case(
         "teacher_unavailable",
         replace(GOOD, ("c1.math", 2, 1), ("c1.math", 2, 3)),
         {"teacher_id": "t1", "lesson_id": "c1.math", "day": 2, "period": 3},
