@@ -194,7 +194,22 @@ def cmd_import_fet(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.write_text(school.model_dump_json(indent=1, exclude_defaults=True), encoding="utf-8")
     print(f"已写出：{out}")
-    return EXIT_OK
+    if args.timetable is None:
+        return EXIT_OK
+    from scheduler.fet.timetable import read_fet_timetable
+
+    try:
+        solution, skipped = read_fet_timetable(args.timetable, school, report)
+    except FetImportError as exc:
+        raise InputError(exc.source, exc.problems) from None
+    for line in skipped:
+        print(f"- {line}")
+    written = out.with_name(out.stem + ".solution.json")
+    written.write_text(solution.model_dump_json(indent=1), encoding="utf-8")
+    checked = check(school, solution)
+    print(f"FET 课表（{len(solution.placements)} 节次）已写出：{written}")
+    print(checked.summary())
+    return EXIT_OK if checked.ok else EXIT_BROKEN
 
 
 def cmd_export_fet(args: argparse.Namespace) -> int:
@@ -300,6 +315,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("import-fet", help="导入 FET 的 .fet 文件，写出学校数据 JSON")
     p.add_argument("fet", help="FET 文件（.fet）")
     p.add_argument("--out", required=True, help="学校数据 JSON 输出路径")
+    p.add_argument(
+        "--timetable",
+        help="FET 排出的课表（fet-cl 的 …_activities.xml）：写出 OUT 旁的 .solution.json 并用检查器审核",
+    )
     p.set_defaults(run=cmd_import_fet)
     p = sub.add_parser("export-fet", help="把学校数据导出为 FET 的 .fet 文件")
     p.add_argument("school", help="学校数据（.json 或 .xlsx）")

@@ -1478,6 +1478,8 @@ class _Reader:
         self._relation_lessons(lessons, members, any(h not in removed for _, h in self.breaks))
         self._paired_lessons("ConstraintActivitiesSameStartingDay", self.same_day, lessons, members, "same_day_as")
         self._paired_lessons("ConstraintActivitiesSameStartingHour", self.same_hour, lessons, members, "same_hour_as")
+        self.activity_lessons = {aid: lid for lid, ids in members.items() for aid in ids}
+        self.hour_periods = {self.hour_names[h]: period for h, period in period_of.items()}
         # Teachers teach what the activities say, whatever FET's qualified subjects list.
         for lesson in lessons:
             for tid in lesson["teachers"]:
@@ -1720,6 +1722,10 @@ class _Reader:
             constraints=self.outcomes.as_list(),
             lossy=self.lossy,
             dropped=self.dropped,
+            activity_lessons=self.activity_lessons,
+            day_numbers={name: i + 1 for i, name in enumerate(self.day_names)},
+            hour_periods=self.hour_periods,
+            room_ids={name: room["id"] for name, room in self.rooms.items()},
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 Outcome = Literal["mapped", "approximated", "not_represented", "soft_not_represented", "inactive"]
 
@@ -34,6 +34,12 @@ class ImportReport(BaseModel):
     constraints: list[ConstraintOutcome] = []
     lossy: list[str] = []  # mappings that changed meaning, one line each
     dropped: list[str] = []  # FET records that are not in the School, one line each
+    # how FET's names map onto the School, to read a timetable FET made (scheduler/fet/timetable.py);
+    # not part of the printed or serialised report
+    activity_lessons: dict[int, str] = Field(default_factory=dict, exclude=True)  # FET activity id → lesson id
+    day_numbers: dict[str, int] = Field(default_factory=dict, exclude=True)  # FET day name → day (1-based)
+    hour_periods: dict[str, int] = Field(default_factory=dict, exclude=True)  # FET hour name → period
+    room_ids: dict[str, str] = Field(default_factory=dict, exclude=True)  # FET room name → room id
 
     @property
     def unsupported(self) -> list[ConstraintOutcome]:
