@@ -57,6 +57,25 @@ def theirs(path: str | Path, time_limit: int, seed: int, work: Path) -> tuple[fl
     return (run.wall_time if run.success else None), run.message
 
 
+def fet_audit(fet_file: Path, school: School, report, work: Path, seeds: int) -> str:
+    """How many of fet-cl's timetables pass our checker on the imported school ("2/2"), and the first broken
+    rule: where the import says mapped, FET's timetables must pass (else the import is stricter than FET)."""
+    from scheduler.check import check
+    from scheduler.fet.timetable import read_fet_timetable
+
+    passed, made, broken = 0, 0, []
+    for seed in range(seeds):
+        path = work / f"seed-{seed}" / "timetables" / fet_file.stem / f"{fet_file.stem}_activities.xml"
+        if not path.exists():
+            continue
+        made += 1
+        solution, _ = read_fet_timetable(path, school, report)
+        hard = check(school, solution).hard
+        passed += not hard
+        broken += [v.message for v in hard[:1]]
+    return f"{passed}/{made}" + (f" ({broken[0]})" if broken else "")
+
+
 def median_time(times: list[float | None]) -> float | None:
     """Median over all runs, a run without a timetable counting as slower than any; None if that is the median."""
     solved = [t for t in times if t is not None]
@@ -133,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
 
             ours_runs = [ours(read, args.time_limit, seed, args.workers) for seed in range(args.seeds)]
             fet_runs = [theirs(fet_file, int(fet_limit), seed, Path(tmp) / name) for seed in range(args.seeds)]
+            audit = fet_audit(fet_file, school, report, Path(tmp) / name, args.seeds) if path.endswith(".fet") else "-"
             ours_times, fet_times = [t for t, _ in ours_runs], [t for t, _ in fet_runs]
             ours_median, fet_median = median_time(ours_times), median_time(fet_times)
             failures = sorted({m for t, m in ours_runs if t is None})
@@ -146,13 +166,14 @@ def main(argv: list[str] | None = None) -> int:
                     _shown(fet_median, fet_limit),
                     f"{sum(t is not None for t in fet_times)}/{args.seeds}",
                     _ratio(ours_median, fet_median, fet_limit),
+                    audit,
                     "; ".join([*(f"ours: {m}" for m in failures), *(f"fet-cl: {m}" for m in fet_failures)]) or "-",
                 )
             )
             details.append((name, notes))
             print(f"{name}: ours {_times(ours_times)}  fet-cl {_times(fet_times)}", file=sys.stderr, flush=True)
     header = ("school", "activities", "ours: first checked (median)", "ours ok", "fet-cl median", "fet-cl ok")
-    header += ("ours/fet-cl", "notes")
+    header += ("ours/fet-cl", "fet-cl's timetables pass our checker", "notes")
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for row in rows:
