@@ -226,6 +226,13 @@ class Assignment(Record):
     room: str | None = None
 
 
+class DaysApart(Record):
+    """Another lesson whose sessions start at least ``days`` days from this lesson's (rule days_apart)."""
+
+    lesson: str
+    days: int = Field(1, ge=1, le=6)
+
+
 class Lesson(Record):
     """The unit the model places: ``count`` sessions of ``duration`` periods each per week."""
 
@@ -255,6 +262,10 @@ class Lesson(Record):
     # adjacent_with: other lessons whose sessions, on a day with a session of this one, directly follow or
     # precede it (the same rule across lessons: parts of one FET activity split into lessons); either side
     adjacent_with: list[str] = []
+    # days_apart_from: other lessons none of whose sessions starts within ``days`` - 1 days of one of this
+    # lesson's (1: not the same day; rule days_apart; FET: min days between activities whose parts are
+    # different lessons here); listed on either side
+    days_apart_from: list[DaysApart] = []
     # allowed_starts: sessions may only start in these slots (rule allowed_starts; FET: activity
     # preferred starting times / time slots); None: anywhere
     allowed_starts: list[Slot] | None = None
@@ -768,6 +779,11 @@ class School(Record):
                         f"{where}.same_time_as: lesson '{other.id}' has {other.count} sessions a week, "
                         f"this one {lesson.count}; sessions at the same times need equal counts"
                     )
+            for j, apart in enumerate(lesson.days_apart_from):
+                if apart.lesson == lesson.id:
+                    errors.append(f"{where}.days_apart_from[{j}].lesson: the lesson itself (use different_days)")
+                elif apart.lesson not in lesson_ids:
+                    errors.append(f"{where}.days_apart_from[{j}].lesson: unknown lesson '{apart.lesson}'")
             for j, other_id in enumerate(lesson.adjacent_with):
                 if other_id == lesson.id:
                     errors.append(f"{where}.adjacent_with[{j}]: the lesson itself (use adjacent_if_same_day)")

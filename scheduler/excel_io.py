@@ -174,6 +174,7 @@ SHEETS: dict[str, list[Column]] = {
         _c("min_days_apart", "int", "分在不同日子时，每两次至少相隔几天（1–6），默认 1"),
         _c("adjacent_if_same_day", "bool", "同一天的两次须连着上（每天至多两次）：TRUE/FALSE"),
         _c("adjacent_with", "list", "与哪些课（课程编号）若在同一天须连着上，逗号分隔"),
+        _c("days_apart_from", "json", '与哪些课分在不同的日子：JSON，如 [{"lesson": "c3-1.math.d", "days": 1}]'),
         _c("allowed_starts", "slots", "允许开始的时间：星期-节次，如 1-1, 2-1；空=任何时间"),
         _c("same_time_as", "str", "与哪门课（课程编号）同时上课（走班/平行课，两门课每周次数相同）"),
         _c("not_with", "list", "不能与哪些课（课程编号）同时上课，逗号分隔"),

@@ -35,6 +35,7 @@ RULE_NAMES = {
     "pinned": "固定安排的课",
     "different_days": "同一课的各次分在不同的日子",
     "adjacent_if_same_day": "同一课在同一天的两次须连着上",
+    "days_apart": "两门课分在不同的日子",
     "allowed_starts": "课的允许开始时间",
     "same_time": "走班/平行课同时上课",
     "not_overlapping": "不能同时上的课",

@@ -247,6 +247,17 @@ def _different_days(school: School, data: dict, key: str) -> Iterator[Candidate]
         yield f"允许 {name}（{key}）一天排两次（取消“分在不同的日子”）", new
 
 
+def _days_apart(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    lesson_id, _, other_id = key.partition("/")
+    lesson = next((x for x in data["lessons"] if x["id"] == lesson_id), None)
+    if lesson is None or not any(a["lesson"] == other_id for a in lesson.get("days_apart_from", [])):
+        return
+    new = _copy(data)
+    entry = next(x for x in new["lessons"] if x["id"] == lesson_id)
+    entry["days_apart_from"] = [a for a in entry["days_apart_from"] if a["lesson"] != other_id]
+    yield f"允许 {lesson_id} 与 {other_id} 排得更近（取消“分在不同的日子”）", new
+
+
 def _adjacent_if_same_day(school: School, data: dict, key: str) -> Iterator[Candidate]:
     lesson = next((x for x in data["lessons"] if x["id"] == key), None)
     if lesson is None or not (lesson.get("adjacent_if_same_day") or lesson.get("adjacent_with")):
@@ -457,6 +468,7 @@ RELAXERS: dict[str, Callable[[School, dict, str], Iterator[Candidate]]] = {
     "pinned": _pinned,
     "different_days": _different_days,
     "adjacent_if_same_day": _adjacent_if_same_day,
+    "days_apart": _days_apart,
     "allowed_starts": _allowed_starts,
     "same_time": _same_time,
     "not_overlapping": _not_overlapping,

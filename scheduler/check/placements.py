@@ -92,6 +92,28 @@ def check_different_days(ctx: Context) -> Iterator[Violation]:
                 )
 
 
+def check_days_apart(ctx: Context) -> Iterator[Violation]:
+    """A lesson's sessions and those of each lesson in its ``days_apart_from`` start ≥ ``days`` days apart."""
+    days: dict[str, set[int]] = {}
+    for session in ctx.sessions:
+        days.setdefault(session.lesson.id, set()).add(session.day)
+    for lesson in ctx.school.all_lessons:
+        for apart in lesson.days_apart_from:
+            other = ctx.school.lesson_by_id[apart.lesson]
+            for day in sorted(days.get(lesson.id, ())):
+                close = sorted(d for d in days.get(other.id, ()) if abs(d - day) < apart.days)
+                if close:
+                    when = "同一天" if apart.days == 1 else f"应至少相隔 {apart.days} 天"
+                    yield Violation(
+                        rule="days_apart",
+                        message=f"{ctx.lesson_label(lesson)}（{ctx.day_name(day)}）和{ctx.lesson_label(other)}"
+                        f"（{ctx.day_name(close[0])}）{'不应排在同一天' if apart.days == 1 else when}",
+                        class_id=ctx.class_id_of(lesson),
+                        lesson_id=lesson.id,
+                        day=day,
+                    )
+
+
 def check_adjacent_if_same_day(ctx: Context) -> Iterator[Violation]:
     """Two sessions on one day of a lesson with ``adjacent_if_same_day``, or of a lesson and one of its
     ``adjacent_with``, follow each other directly: the later one starts in the period after the earlier

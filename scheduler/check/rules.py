@@ -59,6 +59,7 @@ from scheduler.check.day_shape import (
 from scheduler.check.placements import (
     check_adjacent_if_same_day,
     check_allowed_starts,
+    check_days_apart,
     check_different_days,
     check_lesson_count,
     check_pinned,
@@ -111,6 +112,7 @@ RULES: list[Rule] = [
     check_teacher_max_gaps,
     check_pinned,
     check_different_days,
+    check_days_apart,
     check_adjacent_if_same_day,
     check_allowed_starts,
     check_same_time,

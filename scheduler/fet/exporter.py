@@ -432,6 +432,31 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
         f"ConstraintMinDaysBetweenActivities ×{len(spread_days)}: subjects capped at 1 period a day, per pupil set"
         + (f"; lessons with different_days ({n_lessons_apart})" if n_lessons_apart else "")
     )
+
+    # Lessons with days_apart_from (rule days_apart): one constraint over both lessons' sessions when each
+    # keeps its own sessions that far apart anyway (a FET split activity over several lessons), else per pair.
+    def spread_enough(lesson, days: int) -> bool:
+        return lesson.count == 1 or (lesson.different_days and lesson.min_days_apart >= days)
+
+    n_apart = 0
+    for lesson in school.all_lessons:
+        for apart in lesson.days_apart_from:
+            other = school.lesson_by_id[apart.lesson]
+            mine, theirs = activity_ids[lesson.id], activity_ids[other.id]
+            if spread_enough(lesson, apart.days) and spread_enough(other, apart.days):
+                sets = [mine + theirs]
+            else:
+                sets = [[first, second] for first in mine for second in theirs]
+            for ids in sets:
+                fields = [("Consecutive_If_Same_Day", "false"), ("Number_of_Activities", len(ids))]
+                element = _constraint(time_list, "ConstraintMinDaysBetweenActivities", fields)
+                for aid in ids:
+                    _sub(element, "Activity_Id", aid)
+                _sub(element, "MinDays", apart.days)
+                _finish(element)
+                n_apart += 1
+    if n_apart:
+        expressed.append(f"ConstraintMinDaysBetweenActivities ×{n_apart}: lessons with days_apart_from")
     # Lessons with adjacent_if_same_day: weight 0 leaves the days free, "consecutive if same day" binds anyway.
     adjacent = [
         lesson

@@ -59,6 +59,9 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   activity intersect; the Activities… filters — teacher, students set, subject, activity tag,
   duration — select the activities). Parts of one split activity with different allowed starts
   become separate lessons.
+- Subactivities preferred starting times / time slots (100 %): the same, for the matching activities
+  that are the constraint's component of their split activity (FET numbers the parts from 1 by id, from
+  the group's first; an activity not split is component 1).
 - Activities same starting time (100 %) → ``Lesson.same_time_as`` when the constraints over a set
   of lessons pair all their sessions one to one; otherwise reported as not represented.
 - Activities not overlapping (100 %) → ``Lesson.not_with`` between the lessons whose every session
@@ -655,14 +658,20 @@ class _Reader:
             for lid in spread:
                 by_id[lid]["different_days"] = True
                 by_id[lid]["min_days_apart"] = max(min_days, by_id[lid].get("min_days_apart", 1))
+            for i, lid in enumerate(whole):
+                for other in whole[:i]:
+                    _days_apart(by_id[lid], other, min_days)
             if {lesson_of[a] for a in covered} == set(whole) and len(whole) == 1:
                 note = "one split activity = one lesson: hard rule different_days (Lesson.min_days_apart = MinDays)"
                 self.outcomes.add(fet_type, "mapped", weight, note)
+            elif {lesson_of[a] for a in covered} == set(whole):
+                note = "split activity in several lessons: hard rules different_days within, days_apart between them"
+                self.outcomes.add(fet_type, "mapped", weight, note)
             else:
                 note = (
-                    "hard in FET; hard rule different_days within each of our lessons it covers whole, but its "
-                    "activities in different lessons (parts of another duration, other activities) may share a day: "
-                    f"there only {SOFT_APPROXIMATIONS[fet_type]}"
+                    "hard in FET; hard rules different_days / days_apart for our lessons it covers whole, but "
+                    "lessons it covers in part (some sessions only) may share a day: there only "
+                    f"{SOFT_APPROXIMATIONS[fet_type]}"
                 )
                 self.outcomes.add(fet_type, "approximated", weight, note)
 
@@ -950,6 +959,30 @@ class _Reader:
         for activity in self._matching(element):
             self._allow(activity, slots, True)
         return "mapped", "lesson.allowed_starts of every matching activity: starts whose every hour is a preferred slot"
+
+    def _c_ConstraintSubactivitiesPreferredStartingTimes(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        slots = self._preferred(element, "Preferred_Starting_Time", "Starting_", where)
+        for activity in self._components(element):
+            self._allow(activity, slots, False)
+        return (
+            "mapped",
+            "lesson.allowed_starts of the matching activities' component (split parts with other slots: own lessons)",
+        )
+
+    def _c_ConstraintSubactivitiesPreferredTimeSlots(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        slots = self._preferred(element, "Preferred_Time_Slot", "", where)
+        for activity in self._components(element):
+            self._allow(activity, slots, True)
+        return (
+            "mapped",
+            "lesson.allowed_starts of the matching activities' component: starts whose every hour is a preferred slot",
+        )
+
+    def _components(self, element: ET.Element) -> list[_Activity]:
+        """The matching activities that are component ``Component_Number`` of their split activity (FET numbers
+        the parts from 1 by id from the group's first; an activity not split is component 1)."""
+        number = _int(element, "Component_Number", 1)
+        return [a for a in self._matching(element) if a.id - a.group_id + 1 == number]
 
     def _preferred(self, element: ET.Element, tag: str, infix: str, where: str) -> set[tuple[int, int]]:
         """(day, hour) pairs, 0-based, of Preferred_Starting_Time / Preferred_Time_Slot children."""
@@ -1797,6 +1830,16 @@ def _shown(name: str, fallback: str) -> str:
 def _text(element: ET.Element, tag: str) -> str:
     found = element.find(tag)
     return (found.text or "").strip() if found is not None else ""
+
+
+def _days_apart(lesson: dict, other: str, days: int) -> None:
+    """``lesson`` and ``other`` start ≥ ``days`` days apart (the larger of two constraints on the pair)."""
+    entries = lesson.setdefault("days_apart_from", [])
+    for entry in entries:
+        if entry["lesson"] == other:
+            entry["days"] = max(entry["days"], days)
+            return
+    entries.append({"lesson": other, "days": days})
 
 
 def _activity_ids(element: ET.Element) -> list[int]:

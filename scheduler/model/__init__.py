@@ -47,6 +47,7 @@ from scheduler.model.day_shape import (
 from scheduler.model.lessons import (
     add_adjacent_if_same_day,
     add_allowed_starts,
+    add_days_apart,
     add_different_days,
     add_double_span,
     add_lesson_count,
@@ -95,6 +96,7 @@ RULES = [
     add_teacher_max_gaps,
     add_pinned,
     add_different_days,
+    add_days_apart,
     add_adjacent_if_same_day,
     add_allowed_starts,
     add_same_time,

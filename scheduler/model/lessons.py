@@ -104,6 +104,33 @@ def add_different_days(m: cp_model.CpModel, v: Vars) -> None:
             m.add(sum(window) <= 1).only_enforce_if(v.enforce("different_days", lesson.id))
 
 
+def add_days_apart(m: cp_model.CpModel, v: Vars) -> None:
+    """Sessions of a lesson and of each lesson in its ``days_apart_from`` start ≥ ``days`` days apart
+    (FET: min days between activities, over parts that are different lessons here)."""
+    school = v.school
+    on_day: dict[tuple[str, int], cp_model.IntVar] = {}
+
+    def starts_on(lesson: Lesson, day: int) -> cp_model.IntVar:
+        """A Boolean true when a session of the lesson starts on the day (implied by each start variable)."""
+        if (lesson.id, day) not in on_day:
+            var = on_day[(lesson.id, day)] = m.new_bool_var(f"starts_on[{lesson.id},{day}]")
+            for d, _, start in v.starts_of(lesson):
+                if d == day:
+                    m.add_implication(start, var)
+        return on_day[(lesson.id, day)]
+
+    for lesson in school.all_lessons:
+        for apart in lesson.days_apart_from:
+            other = school.lesson_by_id[apart.lesson]
+            guard = v.enforce("days_apart", f"{lesson.id}/{other.id}")
+            for day in v.days:
+                for other_day in v.days:
+                    if abs(day - other_day) < apart.days:
+                        m.add_bool_or(
+                            [starts_on(lesson, day).Not(), starts_on(other, other_day).Not()]
+                        ).only_enforce_if(guard)
+
+
 def add_adjacent_if_same_day(m: cp_model.CpModel, v: Vars) -> None:
     """Two sessions on one day of a lesson with ``adjacent_if_same_day``, or of a lesson and one of its
     ``adjacent_with``, follow each other directly (FET: min days between activities, consecutive if same

@@ -187,6 +187,13 @@ CASES = [
         school=tiny_school(patch={"lessons.c1.math": {"different_days": True}, "subjects.math": {"max_per_day": 2}}),
     ),
     Case(
+        "days_apart",
+        replace(GOOD, ("c1.pe", 1, 2), ("c1.pe", 2, 3)),
+        {"lesson_id": "c1.pe", "class_id": "c1", "day": 2},
+        ("三年级1班 体育（周二）和三年级1班 音乐（周二）不应排在同一天",),
+        school=tiny_school(patch={"lessons.c1.pe": {"days_apart_from": [{"lesson": "c1.music", "days": 1}]}}),
+    ),
+    Case(
         "adjacent_if_same_day",
         replace(GOOD, ("c1.math", 2, 1), ("c1.math", 1, 3)),
         {"lesson_id": "c1.math", "class_id": "c1", "day": 1, "period": 3},

@@ -69,3 +69,34 @@ def test_consecutive_if_same_day_is_hard_whatever_the_weight(tmp_path):
     if fet_cl_path() is not None:  # else: the export is still checked by re-import above
         run = run_fet_cl(out, tmp_path / "fet-out", time_limit=20, seed=1)
         assert run.success, run.message
+
+
+def test_min_days_over_parts_in_several_lessons_keeps_them_on_different_days(tmp_path):
+    # 1A Math split 1 + 2 + 3 with part 3 a double: two lessons (durations 1 and 2); MinDays 1 at 100 % over all
+    activities = [("T1", "Math", "1A")] * 3
+    path = _fet(tmp_path, YEAR, activities, teachers=("T1",), days=3, hours=4)
+    text = path.read_text(encoding="utf-8")
+    for aid in (1, 2, 3):
+        text = text.replace(f"<Id>{aid}</Id><Activity_Group_Id>0<", f"<Id>{aid}</Id><Activity_Group_Id>1<")
+    text = text.replace(
+        "<Duration>1</Duration><Total_Duration>1</Total_Duration><Id>3</Id>",
+        "<Duration>2</Duration><Total_Duration>2</Total_Duration><Id>3</Id>",
+    )
+    path.write_text(text, encoding="utf-8")
+    school, report = import_fet(_with_constraints(path, _min_days([1, 2, 3], 100, False)))
+    assert report.outcome_of("ConstraintMinDaysBetweenActivities") == {"mapped": 1}
+    single, double = sorted(school.lessons, key=lambda lesson: lesson.duration)
+    assert (single.count, single.different_days, double.count) == (2, True, 1)
+    assert [(a.lesson, a.days) for a in double.days_apart_from + single.days_apart_from] == [(single.id, 1)]
+    result = solve(school, SolveOptions(time_limit=10, workers=1))
+    assert result.status in ("optimal", "feasible")
+    assert check(school, result.solution).ok
+    assert len({p.day for p in result.solution.placements}) == 3
+
+    out = tmp_path / "again.fet"
+    export_fet(school, out)
+    again, _ = import_fet(out)
+    assert sum(len(lesson.days_apart_from) for lesson in again.lessons) == 1
+    if fet_cl_path() is not None:
+        run = run_fet_cl(out, tmp_path / "fet-out", time_limit=20, seed=1)
+        assert run.success, run.message
