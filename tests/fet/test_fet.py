@@ -424,7 +424,7 @@ def test_min_days_between_the_parts_of_a_split_activity_become_different_days(tm
     text = path.read_text(encoding="utf-8")
     for aid, group in {1: 1, 2: 1, 3: 1, 4: 4, 5: 4, 6: 4}.items():
         text = text.replace(f"<Id>{aid}</Id><Activity_Group_Id>0<", f"<Id>{aid}</Id><Activity_Group_Id>{group}<")
-    # Art is split 1 + 1 + 2: two lessons of ours, the rule holds only inside each
+    # Art is split 1 + 1 + 2: two lessons of ours, different_days inside the first, days_apart between them
     text = text.replace(
         "<Duration>1</Duration><Total_Duration>1</Total_Duration><Id>6<",
         "<Duration>2</Duration><Total_Duration>4</Total_Duration><Id>6<",
@@ -449,14 +449,16 @@ def test_min_days_between_the_parts_of_a_split_activity_become_different_days(tm
         if lesson.subject != maths.subject
     }
     assert art == {(1, 2, True), (2, 1, False)}
-    assert report.outcome_of("ConstraintMinDaysBetweenActivities") == {"mapped": 1, "approximated": 1}
-    (partial,) = [
-        c for c in report.constraints if c.type == "ConstraintMinDaysBetweenActivities" and c.outcome == "approximated"
-    ]
-    assert "may share a day" in partial.note
+    assert report.outcome_of("ConstraintMinDaysBetweenActivities") == {"mapped": 2}
+    (split,) = [c for c in report.constraints if "several lessons" in c.note]
+    assert "days_apart" in split.note
+    art_lessons = [lesson for lesson in school.lessons if lesson.subject != maths.subject]
+    assert sum(len(lesson.days_apart_from) for lesson in art_lessons) == 1
     result = solve(school, SolveOptions(time_limit=10, workers=1))
     assert check(school, result.solution).ok
     assert sorted(p.day for p in result.solution.placements if p.lesson == "fet1") == [1, 3, 5]
+    art_days = [p.day for p in result.solution.placements if p.lesson in {lesson.id for lesson in art_lessons}]
+    assert len(art_days) == len(set(art_days)) == 3
 
 
 def test_teacher_max_days_per_week_maps_both_ways(tmp_path):
