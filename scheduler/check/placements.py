@@ -103,11 +103,11 @@ def check_days_apart(ctx: Context) -> Iterator[Violation]:
             for day in sorted(days.get(lesson.id, ())):
                 close = sorted(d for d in days.get(other.id, ()) if abs(d - day) < apart.days)
                 if close:
-                    when = "同一天" if apart.days == 1 else f"应至少相隔 {apart.days} 天"
+                    rule = "不应排在同一天" if apart.days == 1 else f"应至少相隔 {apart.days} 天"
                     yield Violation(
                         rule="days_apart",
                         message=f"{ctx.lesson_label(lesson)}（{ctx.day_name(day)}）和{ctx.lesson_label(other)}"
-                        f"（{ctx.day_name(close[0])}）{'不应排在同一天' if apart.days == 1 else when}",
+                        f"（{ctx.day_name(close[0])}）{rule}",
                         class_id=ctx.class_id_of(lesson),
                         lesson_id=lesson.id,
                         day=day,
