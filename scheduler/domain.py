@@ -132,6 +132,9 @@ class Teacher(Record):
     # teacher_max_gaps; FET: teacher(s) max gaps per week / per day); None: no cap
     max_gaps_per_week: int | None = Field(None, ge=0, le=TEACHER_WEEK_CAP)
     max_gaps_per_day: int | None = Field(None, ge=0, le=TEACHER_DAY_CAP)
+    # periods taught in a row (连上), a lunch block between two periods breaking the row (rule
+    # teacher_max_consecutive; FET: teacher(s) max hours continuously); None: no cap
+    max_consecutive: int | None = Field(None, ge=1, le=TEACHER_DAY_CAP)
     unavailable: list[Slot] = []
     outside_staff: bool = False  # 校外专业人员/志愿者: after-school only, no flexible-hours rule
     after_school_days: list[int] | None = None  # days the teacher can take after-school work; None: every day

@@ -115,6 +115,7 @@ SHEETS: dict[str, list[Column]] = {
         _c("max_days_per_week", "int", "每周最多几天有课（0–7）；空=不限"),
         _c("max_gaps_per_week", "int", "每周最多几节空堂；空=不限"),
         _c("max_gaps_per_day", "int", "每天最多几节空堂；空=不限"),
+        _c("max_consecutive", "int", "最多连上几节（午休隔开的不算连上）；空=不限"),
         _c("outside_staff", "bool", "外聘：TRUE/FALSE"),
         _c("after_school_days", "days", "可承担课后服务的日子（1=周一，逗号分隔）；空=每天；none=不承担"),
     ],

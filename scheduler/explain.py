@@ -32,6 +32,7 @@ RULE_NAMES = {
     "teacher_min_day": "教师每天最少课时",
     "teacher_max_days": "教师每周上课天数上限",
     "teacher_max_gaps": "教师空堂上限",
+    "teacher_max_consecutive": "教师连上节数上限",
     "pinned": "固定安排的课",
     "different_days": "同一课的各次分在不同的日子",
     "adjacent_if_same_day": "同一课在同一天的两次须连着上",

@@ -157,6 +157,19 @@ def _max_gaps(school: School, data: dict, key: str) -> Iterator[Candidate]:
             yield f"把 {teacher.name} {'、'.join(changes)}", new
 
 
+def _max_consecutive(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    """One or two more periods in a row for the teacher."""
+    teacher = school.teacher_by_id[key]
+    for extra in (1, 2):
+        if teacher.max_consecutive is not None and teacher.max_consecutive + extra <= TEACHER_DAY_CAP:
+            new = _copy(data)
+            _teacher(new, key)["max_consecutive"] = teacher.max_consecutive + extra
+            yield (
+                f"把 {teacher.name} 连上上限从 {teacher.max_consecutive} 节提高到 {teacher.max_consecutive + extra} 节",
+                new,
+            )
+
+
 def _unavailable(school: School, data: dict, key: str) -> Iterator[Candidate]:
     teacher = school.teacher_by_id[key]
     days = sorted({slot.day for slot in teacher.unavailable})
@@ -459,6 +472,7 @@ RELAXERS: dict[str, Callable[[School, dict, str], Iterator[Candidate]]] = {
     "teacher_max_days": _max_days,
     "teacher_min_day": _teacher_min_day,
     "teacher_max_gaps": _max_gaps,
+    "teacher_max_consecutive": _max_consecutive,
     "teacher_unavailable": _unavailable,
     "room_capacity": _room,
     "as_room_capacity": _room,

@@ -79,6 +79,7 @@ from scheduler.check.report import Report, Violation
 from scheduler.check.soft import AFTER_SCHOOL_TERMS, SOFT_TERMS
 from scheduler.check.teachers import (
     check_meeting,
+    check_teacher_max_consecutive,
     check_teacher_max_day,
     check_teacher_max_days,
     check_teacher_max_gaps,
@@ -110,6 +111,7 @@ RULES: list[Rule] = [
     check_teacher_min_day,
     check_teacher_max_days,
     check_teacher_max_gaps,
+    check_teacher_max_consecutive,
     check_pinned,
     check_different_days,
     check_days_apart,

@@ -121,6 +121,41 @@ def check_teacher_max_days(ctx: Context) -> Iterator[Violation]:
             )
 
 
+def check_teacher_max_consecutive(ctx: Context) -> Iterator[Violation]:
+    """A teacher teaches ≤ ``max_consecutive`` periods in a row (连上); a lunch block between two periods of
+    that day ends the row."""
+    for teacher_id, sessions in ctx.by_teacher.items():
+        limit = ctx.school.teacher_by_id[teacher_id].max_consecutive
+        if limit is None:
+            continue
+        schedules = {session.stage: session.schedule for session in sessions}
+        for (day, stage), periods in sorted(teacher_day_periods(sessions).items()):
+            schedule, row, start = schedules[stage], 0, 0
+            for period in range(1, len(schedule.periods) + 1):
+                broken = period > 1 and any(
+                    block.kind == "lunch"
+                    and (block.days is None or day in block.days)
+                    and minutes(schedule.period(period - 1).end)
+                    <= minutes(block.start)
+                    < minutes(schedule.period(period).start)
+                    for block in schedule.blocks
+                )
+                if period not in periods or broken:
+                    row = 0
+                if period in periods:
+                    start = period if row == 0 else start
+                    row += 1
+                    if row == limit + 1:
+                        yield Violation(
+                            rule="teacher_max_consecutive",
+                            message=f"{ctx.teacher_name(teacher_id)} {ctx.day_name(day)} 第{start}–{period}节 连上 "
+                            f"{row} 节，超过连上上限 {limit} 节",
+                            teacher_id=teacher_id,
+                            day=day,
+                            period=period,
+                        )
+
+
 def teacher_day_periods(sessions: list[Session]) -> dict[tuple[int, str], set[int]]:
     """Periods covered by a teacher's sessions, per (day, stage of the bell schedule)."""
     covered: dict[tuple[int, str], set[int]] = defaultdict(set)

@@ -230,7 +230,7 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
             _sub(item, "Hour", hour_names[hour - 1])
 
     # Teachers: unavailable slots and meetings (any stage's period the meeting overlaps).
-    n_unavailable = n_max_days = n_max_gaps = 0
+    n_unavailable = n_max_days = n_max_gaps = n_consecutive = 0
     for t in school.teachers:
         slots = {(s.day, s.period) for s in t.unavailable if s.period <= n_hours}
         for meeting in school.meetings:
@@ -277,6 +277,10 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
                     [("Teacher_Name", teacher_name[t.id]), ("Minimum_Days_Per_Week", len(school.days))],
                 )
                 _finish(element)
+        if t.max_consecutive is not None:
+            fields = [("Teacher_Name", teacher_name[t.id]), ("Maximum_Hours_Continuously", t.max_consecutive)]
+            _finish(_constraint(time_list, "ConstraintTeacherMaxHoursContinuously", fields))
+            n_consecutive += 1
         n_max_gaps += t.max_gaps_per_week is not None or t.max_gaps_per_day is not None
         for tag, gaps in (
             ("ConstraintTeacherMaxGapsPerWeek", t.max_gaps_per_week),
@@ -287,6 +291,10 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
                 _finish(element)
     expressed.append(f"ConstraintTeacherNotAvailableTimes for {n_unavailable} teachers (unavailable slots + meetings)")
     expressed.append("ConstraintTeacherMaxHoursDaily (teacher.max_lessons_per_day)")
+    if n_consecutive:
+        expressed.append(
+            f"ConstraintTeacherMaxHoursContinuously for {n_consecutive} teachers (teacher.max_consecutive)"
+        )
     n_min_day = sum(bool(t.min_lessons_per_day) for t in school.teachers)
     if n_min_day:
         expressed.append(

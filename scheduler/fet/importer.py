@@ -17,7 +17,9 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   ``max_lessons_per_day``; max days per week (ConstraintTeacherMaxDaysPerWeek, or
   ConstraintTeachersMaxDaysPerWeek for every teacher) → ``max_days_per_week``, the smallest given;
   max gaps per week / per day (ConstraintTeacher(s)MaxGapsPerWeek / PerDay) → ``max_gaps_per_week``
-  / ``max_gaps_per_day``, the smallest given (below 100 %: only the soft goal teacher_gaps). FET
+  / ``max_gaps_per_day``, the smallest given (below 100 %: only the soft goal teacher_gaps); max hours
+  continuously (ConstraintTeacher(s)MaxHoursContinuously) → ``max_consecutive``, the smallest given.
+  A break hour on only some days is unavailable to every teacher (FET places nothing in a break). FET
   counts neither breaks nor not-available hours as gaps: a capped teacher's break slots on only
   some days become unavailable slots, so they are no gaps here either. FET counts gaps on one grid
   of hours, the School per stage bell schedule: reported for capped teachers in several stages.
@@ -371,6 +373,7 @@ class _Reader:
                 "max_days": None,
                 "max_gaps_week": None,
                 "max_gaps_day": None,
+                "max_consecutive": None,
             }
 
     def read_rooms(self) -> None:
@@ -802,6 +805,17 @@ class _Reader:
         for teacher in self.teachers.values():
             _keep_smallest(teacher, "max_gaps_day", limit)
         return "mapped", "max_gaps_per_day of every teacher"
+
+    def _c_ConstraintTeacherMaxHoursContinuously(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        teacher = self._teacher(element, "Teacher_Name", where)
+        if teacher:
+            _keep_smallest(teacher, "max_consecutive", _continuous_limit(element))
+        return "mapped", "teacher.max_consecutive"
+
+    def _c_ConstraintTeachersMaxHoursContinuously(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        for teacher in self.teachers.values():
+            _keep_smallest(teacher, "max_consecutive", _continuous_limit(element))
+        return "mapped", "max_consecutive of every teacher"
 
     def _c_ConstraintTeacherMinHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         teacher = self._teacher(element, "Teacher_Name", where)
@@ -1524,10 +1538,9 @@ class _Reader:
         for t in self.teachers.values():
             max_day = min(TEACHER_DAY_CAP, n_periods if t["max_day"] is None else t["max_day"])
             min_day, allow_empty_days = t.get("min_day") or (None, True)
-            unavailable = set(t["unavailable"])
-            if t["max_gaps_week"] is not None or t["max_gaps_day"] is not None:
-                # FET counts no break as a gap; a break on some days is a period here, so it is made unavailable
-                unavailable |= partial_breaks
+            # FET places nothing in a break; a break on some days is a period here, so it is made unavailable
+            # (FET counts no break as a gap either, nor does teacher_max_gaps count an unavailable period)
+            unavailable = set(t["unavailable"]) | partial_breaks
             teachers.append(
                 {
                     "id": t["id"],
@@ -1540,6 +1553,7 @@ class _Reader:
                     "max_days_per_week": None if t["max_days"] is None else min(n_days, t["max_days"]),
                     "max_gaps_per_week": t["max_gaps_week"],
                     "max_gaps_per_day": t["max_gaps_day"],
+                    "max_consecutive": t["max_consecutive"],
                     "unavailable": [s for d, h in sorted(unavailable) if (s := slot(d, h))],
                 }
             )
@@ -1830,6 +1844,10 @@ def _shown(name: str, fallback: str) -> str:
 def _text(element: ET.Element, tag: str) -> str:
     found = element.find(tag)
     return (found.text or "").strip() if found is not None else ""
+
+
+def _continuous_limit(element: ET.Element) -> int:
+    return max(1, min(TEACHER_DAY_CAP, _int(element, "Maximum_Hours_Continuously", TEACHER_DAY_CAP)))
 
 
 def _days_apart(lesson: dict, other: str, days: int) -> None:

@@ -70,6 +70,7 @@ from scheduler.model.relations import (
 from scheduler.model.room_sets import add_room_set
 from scheduler.model.teachers import (
     add_meetings,
+    add_teacher_max_consecutive,
     add_teacher_max_day,
     add_teacher_max_days,
     add_teacher_max_gaps,
@@ -94,6 +95,7 @@ RULES = [
     add_teacher_min_day,
     add_teacher_max_days,
     add_teacher_max_gaps,
+    add_teacher_max_consecutive,
     add_pinned,
     add_different_days,
     add_days_apart,

@@ -140,6 +140,37 @@ def add_teacher_max_gaps(m: cp_model.CpModel, v: Vars) -> None:
             m.add(sum(week) <= per_week).only_enforce_if(guard)
 
 
+def add_teacher_max_consecutive(m: cp_model.CpModel, v: Vars) -> None:
+    """A teacher teaches at most ``max_consecutive`` periods in a row (连上不超过 N 节); a lunch block
+    between two periods ends the row (FET: teacher(s) max hours continuously, a break hour ends it)."""
+    for teacher in v.school.teachers:
+        limit = teacher.max_consecutive
+        if limit is None or not v.lessons_by_teacher[teacher.id]:
+            continue
+        guard = v.enforce("teacher_max_consecutive", teacher.id)
+        for schedule, day, cover in teacher_day_cover(v, teacher.id):
+            for run in _unbroken_runs(schedule, day):
+                for start in range(len(run) - limit):
+                    window = [var for p in run[start : start + limit + 1] for var in cover[p]]
+                    if len(window) > limit:
+                        m.add(sum(window) <= limit).only_enforce_if(guard)
+
+
+def _unbroken_runs(schedule: BellSchedule, day: int) -> list[list[int]]:
+    """The day's periods in runs that no lunch block of that day interrupts."""
+    runs: list[list[int]] = [[]]
+    for prev, period in zip([None, *schedule.periods], schedule.periods, strict=False):
+        if prev is not None and any(
+            b.kind == "lunch"
+            and (b.days is None or day in b.days)
+            and minutes(prev.end) <= minutes(b.start) < minutes(period.start)
+            for b in schedule.blocks
+        ):
+            runs.append([])
+        runs[-1].append(period.index)
+    return runs
+
+
 def _gaps(
     m: cp_model.CpModel, teacher: Teacher, schedule: BellSchedule, day: int, cover: dict[int, list[cp_model.IntVar]]
 ) -> list[cp_model.IntVar]:

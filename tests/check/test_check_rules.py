@@ -173,6 +173,13 @@ CASES = [
         school=tiny_school(patch={"teachers.t1": {"max_gaps_per_day": 1}}),
     ),
     Case(
+        "teacher_max_consecutive",
+        replace(GOOD, ("c1.math", 2, 1), ("c1.math", 1, 3)),  # 张老师 周一: 第1、2、3节
+        {"teacher_id": "t1", "day": 1, "period": 3},
+        ("张老师 周一 第1–3节 连上 3 节，超过连上上限 2 节",),
+        school=tiny_school(patch={"teachers.t1": {"max_consecutive": 2}, "subjects.math": {"max_per_day": 2}}),
+    ),
+    Case(
         "pinned",
         replace(GOOD, ("c1.math", 1, 1), ("c1.math", 1, 3)),
         {"lesson_id": "c1.math", "class_id": "c1", "day": 1, "period": 1},
@@ -525,3 +532,13 @@ def test_adjacent_sessions_across_lunch_or_of_two_lessons_are_not_adjacent() -> 
     assert check(paired, timetable(GOOD)).of("adjacent_if_same_day") == []
     (violation,) = check(paired, timetable(replace(GOOD, ("c1.pe", 1, 2), ("c1.pe", 1, 4)))).of("adjacent_if_same_day")
     assert (violation.lesson_id, violation.day, violation.period) == ("c1.pe", 1, 4)
+
+
+def test_lunch_ends_a_teachers_row_of_lessons() -> None:
+    # 张老师 周一 第3、4节 then, after 午餐, 第5节: two rows (2 and 1), within a cap of 2
+    school = tiny_school(patch={"teachers.t1": {"max_consecutive": 2}, "subjects.math": {"max_per_day": 2}})
+    rows = replace(replace(GOOD, ("c1.math", 1, 1), ("c1.math", 1, 3)), ("c2.math", 1, 2), ("c2.math", 1, 4))
+    assert (
+        check(school, timetable(replace(rows, ("c1.math", 2, 1), ("c1.math", 1, 5)))).of("teacher_max_consecutive")
+        == []
+    )
