@@ -9,8 +9,7 @@ from itertools import combinations, product
 
 from scheduler.check.context import Context
 from scheduler.check.report import Violation
-from scheduler.check.timeline import Session, placement_problems
-from scheduler.domain import minutes
+from scheduler.check.timeline import Session, lunch_before, placement_problems
 
 
 def check_placement_valid(ctx: Context) -> Iterator[Violation]:
@@ -143,14 +142,7 @@ def check_adjacent_if_same_day(ctx: Context) -> Iterator[Violation]:
 
 
 def _directly_after(earlier: Session, later: Session) -> bool:
-    if later.period != earlier.last_period + 1:
-        return False
-    return not any(
-        block.kind == "lunch"
-        and (block.days is None or earlier.day in block.days)
-        and earlier.end <= minutes(block.start) < later.start
-        for block in earlier.schedule.blocks
-    )
+    return later.period == earlier.last_period + 1 and not lunch_before(earlier.schedule, earlier.day, later.period)
 
 
 def check_allowed_starts(ctx: Context) -> Iterator[Violation]:

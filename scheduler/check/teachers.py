@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from scheduler.check.context import Context
 from scheduler.check.report import Violation
-from scheduler.check.timeline import Session
+from scheduler.check.timeline import Session, lunch_before
 from scheduler.domain import minutes
 
 
@@ -132,15 +132,7 @@ def check_teacher_max_consecutive(ctx: Context) -> Iterator[Violation]:
         for (day, stage), periods in sorted(teacher_day_periods(sessions).items()):
             schedule, row, start = schedules[stage], 0, 0
             for period in range(1, len(schedule.periods) + 1):
-                broken = period > 1 and any(
-                    block.kind == "lunch"
-                    and (block.days is None or day in block.days)
-                    and minutes(schedule.period(period - 1).end)
-                    <= minutes(block.start)
-                    < minutes(schedule.period(period).start)
-                    for block in schedule.blocks
-                )
-                if period not in periods or broken:
+                if period not in periods or lunch_before(schedule, day, period):
                     row = 0
                 if period in periods:
                     start = period if row == 0 else start

@@ -13,6 +13,17 @@ from scheduler.domain import BellSchedule, Lesson, School, Subject, minutes
 from scheduler.solution import Placement
 
 
+def lunch_before(schedule: BellSchedule, day: int, period: int) -> bool:
+    """A lunch block that applies on ``day`` lies between ``period`` - 1 and ``period``: they are not in a row."""
+    if period <= 1:
+        return False
+    end, start = minutes(schedule.period(period - 1).end), minutes(schedule.period(period).start)
+    return any(
+        block.kind == "lunch" and (block.days is None or day in block.days) and end <= minutes(block.start) < start
+        for block in schedule.blocks
+    )
+
+
 @dataclass(eq=False)
 class Session:
     """One valid placement, expanded. Compared by identity: two equal placements are two sessions."""

@@ -8,7 +8,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from scheduler.domain import BellSchedule, Lesson, minutes
-from scheduler.model.variables import Vars
+from scheduler.model.variables import Vars, lunch_before
 
 
 def add_lesson_count(m: cp_model.CpModel, v: Vars) -> None:
@@ -161,13 +161,7 @@ def _adjacent(schedule: BellSchedule, day: int, one: tuple[int, int], two: tuple
     """Sessions (start, duration) follow each other directly, in either order: the later starts in the
     period after the earlier ends, with no lunch block of that day between them."""
     (first, length), (second, _) = sorted([one, two])
-    if second != first + length:
-        return False
-    end, start = minutes(schedule.period(second - 1).end), minutes(schedule.period(second).start)
-    return not any(
-        b.kind == "lunch" and (b.days is None or day in b.days) and end <= minutes(b.start) < start
-        for b in schedule.blocks
-    )
+    return second == first + length and not lunch_before(schedule, day, second)
 
 
 def add_pinned(m: cp_model.CpModel, v: Vars) -> None:

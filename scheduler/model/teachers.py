@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ortools.sat.python import cp_model
 
 from scheduler.domain import BellSchedule, Teacher, minutes
-from scheduler.model.variables import Vars
+from scheduler.model.variables import Vars, lunch_before
 
 
 def add_teacher_unavailable(m: cp_model.CpModel, v: Vars) -> None:
@@ -159,13 +159,8 @@ def add_teacher_max_consecutive(m: cp_model.CpModel, v: Vars) -> None:
 def _unbroken_runs(schedule: BellSchedule, day: int) -> list[list[int]]:
     """The day's periods in runs that no lunch block of that day interrupts."""
     runs: list[list[int]] = [[]]
-    for prev, period in zip([None, *schedule.periods], schedule.periods, strict=False):
-        if prev is not None and any(
-            b.kind == "lunch"
-            and (b.days is None or day in b.days)
-            and minutes(prev.end) <= minutes(b.start) < minutes(period.start)
-            for b in schedule.blocks
-        ):
+    for period in schedule.periods:
+        if lunch_before(schedule, day, period.index):
             runs.append([])
         runs[-1].append(period.index)
     return runs

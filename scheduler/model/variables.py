@@ -202,6 +202,17 @@ def decision_vars(v: Vars) -> list[cp_model.IntVar]:
     return [*v.start.values(), *v.duty.values(), *v.meets.values(), *v.instructs.values(), *rooms]
 
 
+def lunch_before(schedule: BellSchedule, day: int, period: int) -> bool:
+    """A lunch block of that day lies between ``period`` - 1 and ``period`` (so they are not in a row)."""
+    if period <= 1:
+        return False
+    end, start = minutes(schedule.period(period - 1).end), minutes(schedule.period(period).start)
+    return any(
+        b.kind == "lunch" and (b.days is None or day in b.days) and end <= minutes(b.start) < start
+        for b in schedule.blocks
+    )
+
+
 def period_minutes(schedule: BellSchedule, period: int) -> int:
     p = schedule.period(period)
     return minutes(p.end) - minutes(p.start)
