@@ -23,6 +23,7 @@ from scheduler.model.relations import (
 from scheduler.model.variables import build_vars
 from scheduler.solution import Placement, Solution
 from tests.check.schools import school_data
+from tests.fet.test_fet_relations import FIELDS as RELATION_FIELDS
 
 RELATION_RULES = ["consecutive", "grouped", "ordered", "ordered_if_same_day", "ends_day", "same_day", "same_hour"]
 MODEL_RULES = [
@@ -33,15 +34,6 @@ MODEL_RULES = [
     add_ends_day,
     add_same_day,
     add_same_hour,
-]
-RELATION_FIELDS = [
-    "consecutive_after",
-    "grouped_with",
-    "ordered_after",
-    "ordered_if_same_day_after",
-    "ends_day",
-    "same_day_as",
-    "same_hour_as",
 ]
 SINGLE = ["c1.pe", "c2.pe", "c1.music", "c2.music", "c1.art"]  # one session each (c1.art a double)
 DOUBLE = ["c1.math", "c2.math"]  # two sessions each
