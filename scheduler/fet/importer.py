@@ -223,6 +223,9 @@ class _Activity:
     allowed: frozenset[tuple[int, int]] | None = None  # allowed starts (day, FET hour), 0-based; None: any
     alone: int | None = None  # its own id when a relation to another activity makes it a lesson of its own
     ends_day: bool = False  # activity (activities) ends students day at 100 %
+    # the min days constraints (100 %, or with "consecutive if same day") that name it, when they name
+    # only some parts of its split activity: parts with other such constraints become another lesson
+    days_key: tuple[int, ...] = ()
 
 
 @dataclass
@@ -1126,6 +1129,37 @@ class _Reader:
             for activity in named:
                 if together[activity.group_id] > 1:
                     activity.alone = activity.id
+        self._split_by_min_days(parts)
+
+    def _split_by_min_days(self, parts: Counter) -> None:
+        """Sessions of one lesson are interchangeable, so a min days constraint (hard, or with "consecutive if
+        same day") or a same starting time constraint that names only some parts of a split activity cannot hold
+        on a lesson of all its parts: the parts are grouped by the constraints naming them (``days_key``), each
+        group a lesson of its own, so every such constraint covers whole lessons (exact: different_days /
+        days_apart / adjacent_if_same_day / adjacent_with / same_time_as)."""
+        constraints = [ids for ids, _, _ in self.min_days] + [ids for ids, _ in self.adjacent_if_same_day]
+        naming: dict[int, list[int]] = defaultdict(list)
+        for index, ids in enumerate(constraints):
+            for aid in dict.fromkeys(ids):
+                if aid in self.activities:
+                    naming[aid].append(index)
+        # same starting time pairs whole lessons part by part (``_paired_lessons``) when it names every part of
+        # a split activity; only a split activity it names in part is split by it
+        started = {aid for ids in self.same_start for aid in ids if aid in self.activities}
+        named_groups = Counter(self.activities[aid].group_id for aid in started)
+        for index, ids in enumerate(self.same_start, start=len(constraints)):
+            for aid in dict.fromkeys(ids):
+                if (
+                    aid in self.activities
+                    and named_groups[self.activities[aid].group_id] < parts[self.activities[aid].group_id]
+                ):
+                    naming[aid].append(index)
+        by_group: dict[int, set[tuple[int, ...]]] = defaultdict(set)
+        for activity in self.activities.values():
+            by_group[activity.group_id].add(tuple(naming.get(activity.id, ())))
+        for activity in self.activities.values():
+            if parts[activity.group_id] > 1 and len(by_group[activity.group_id]) > 1:
+                activity.days_key = tuple(naming.get(activity.id, ()))
 
     def _relation_lessons(self, lessons: list[dict], members: dict[str, set[int]], partial_breaks: bool) -> None:
         """Two activities consecutive / grouped / ordered (if same day), three activities grouped (100 %) → the
@@ -1476,7 +1510,7 @@ class _Reader:
         shapes: dict[tuple, list[_Activity]] = defaultdict(list)
         for a in self.activities.values():
             key = (a.group_id, a.duration, a.room, tuple(a.teachers), a.subject, tuple(a.groups), a.allowed, a.alone)
-            key += (a.ends_day, a.rooms)
+            key += (a.ends_day, a.rooms, a.days_key)
             shapes[key].append(a)
         lessons = []
         per_group = Counter(key[0] for key in shapes)

@@ -100,3 +100,29 @@ def test_min_days_over_parts_in_several_lessons_keeps_them_on_different_days(tmp
     if fet_cl_path() is not None:
         run = run_fet_cl(out, tmp_path / "fet-out", time_limit=20, seed=1)
         assert run.success, run.message
+
+
+def test_min_days_over_some_parts_splits_the_lesson(tmp_path):
+    # 1A Math split 1 + 2 + 3 + 4 on 2 days of 4 hours. MinDays 1 at 100 % over parts 1 and 2 only, and
+    # consecutive if same day (95 %) over parts 3 and 4 only: sessions of one lesson are interchangeable,
+    # so parts 1–2 and 3–4 become two lessons, and each constraint covers whole lessons (exact)
+    activities = [("T1", "Math", "1A")] * 4
+    path = _fet(tmp_path, YEAR, activities, teachers=("T1",), days=2, hours=4)
+    text = path.read_text(encoding="utf-8")
+    for aid in (1, 2, 3, 4):
+        text = text.replace(f"<Id>{aid}</Id><Activity_Group_Id>0<", f"<Id>{aid}</Id><Activity_Group_Id>1<")
+    path.write_text(text, encoding="utf-8")
+    path = _with_constraints(path, _min_days([1, 2], 100, False) + _min_days([3, 4], 95, True))
+    school, report = import_fet(path)
+    outcomes = {
+        (c.outcome, "in part" in c.note) for c in report.constraints if c.type == "ConstraintMinDaysBetweenActivities"
+    }
+    assert outcomes == {("mapped", False), ("approximated", False)}  # the 95 % days part stays a soft goal
+    spread, paired = sorted(school.lessons, key=lambda lesson: lesson.adjacent_if_same_day)
+    assert (spread.count, spread.different_days, spread.adjacent_if_same_day) == (2, True, False)
+    assert (paired.count, paired.different_days, paired.adjacent_if_same_day) == (2, False, True)
+    result = solve(school, SolveOptions(time_limit=10, workers=1))
+    assert result.status in ("optimal", "feasible")
+    assert check(school, result.solution).ok
+    spread_days = [p.day for p in result.solution.placements if p.lesson == spread.id]
+    assert sorted(spread_days) == [1, 2]
