@@ -114,6 +114,7 @@ class Subject(Record):
 # Upper bounds of a teacher's caps: room for the heaviest real loads (FET example files: up to 56 a week).
 TEACHER_WEEK_CAP = 60
 TEACHER_DAY_CAP = 16
+ROOM_GROUP_CAP = 100  # a room group's max_rooms: at most this many distinct rooms (FET files: up to 4)
 
 
 class Teacher(Record):
@@ -317,6 +318,20 @@ class Meeting(Record):
     end: ClockTime = Field(pattern=CLOCK)
 
 
+class RoomGroup(Record):
+    """Lessons whose sessions share rooms (FET: activities occupy max different rooms, activities same room if
+    consecutive). Only sessions that get a room count: a lesson taught in its class's home room has none."""
+
+    id: str
+    lessons: list[str] = Field(min_length=1)  # one lesson: its own sessions
+    # the sessions of these lessons use at most this many distinct rooms over the week (rule
+    # rooms_max_different); None: no cap
+    max_rooms: int | None = Field(None, ge=1, le=ROOM_GROUP_CAP)
+    # two of their sessions on one day, the later starting in the period right after the earlier ends (no
+    # lunch block between), are in the same room (rule same_room_if_consecutive)
+    same_room_if_consecutive: bool = False
+
+
 class Weights(Record):
     """Weights of the soft goals; 0 switches a goal off."""
 
@@ -442,6 +457,7 @@ class School(Record):
     assignments: list[Assignment] = []
     lessons: list[Lesson] = []
     meetings: list[Meeting] = []
+    room_groups: list[RoomGroup] = []
     weights: Weights = Weights()
     flexible: FlexibleHours = FlexibleHours()
     after_school: AfterSchool | None = None
@@ -681,6 +697,23 @@ class School(Record):
                 errors.append(f"{at}: one count per school day expected ({n_days} days)")
         return errors
 
+    def _room_group_errors(self) -> list[str]:
+        """Room groups: unique ids, known and distinct lessons, and a rule to hold (a cap or the flag)."""
+        errors: list[str] = []
+        _unique(errors, "room_groups", [g.id for g in self.room_groups])
+        known = {lesson.id for lesson in self.all_lessons}
+        for i, group in enumerate(self.room_groups):
+            for j, lesson_id in enumerate(group.lessons):
+                if lesson_id not in known:
+                    errors.append(f"room_groups[{i}].lessons[{j}]: unknown lesson '{lesson_id}'")
+                elif lesson_id in group.lessons[:j]:
+                    errors.append(f"room_groups[{i}].lessons[{j}]: lesson '{lesson_id}' listed twice")
+            if group.max_rooms is None and not group.same_room_if_consecutive:
+                errors.append(
+                    f"room_groups[{i}].max_rooms: no rule ({group.id}): set max_rooms or same_room_if_consecutive"
+                )
+        return errors
+
     # ---- cross-record validation ----------------------------------------------------------
     @model_validator(mode="after")
     def _references(self) -> School:
@@ -808,6 +841,8 @@ class School(Record):
             errors += self._after_school_errors()
         if not errors:
             _unique(errors, "lessons (with generated)", [lesson.id for lesson in self.all_lessons])
+        if not errors:
+            errors += self._room_group_errors()
         if errors:
             raise ValidationError.from_exception_data(
                 "School",

@@ -197,6 +197,12 @@ SHEETS: dict[str, list[Column]] = {
         _c("start", "clock", "开始（HH:MM）"),
         _c("end", "clock", "结束（HH:MM）"),
     ],
+    "room_groups": [
+        _c("id", "str", "教室组编号"),
+        _c("lessons", "list", "组内的课（课程编号），逗号分隔，至少两门"),
+        _c("max_rooms", "int", "这些课全周最多用几间不同的教室；空=不限"),
+        _c("same_room_if_consecutive", "bool", "其中两节课同一天紧接着上时须在同一间教室：TRUE/FALSE"),
+    ],
     # ---- 课后服务 "5+2" (docs/RULES.md, after-school); a school without it leaves these sheets empty
     "after_school": [
         _c("days", "days", "课后服务日（1=周一，逗号分隔）；空=每个上课日"),
@@ -256,6 +262,7 @@ TABLE_SHEETS = {
     "assignments": "assignments",
     "lessons": "lessons",
     "meetings": "meetings",
+    "room_groups": "room_groups",
     "weights": "weights",
     "flexible": "flexible",
     "after_school": "after_school",
@@ -305,7 +312,7 @@ def _school_rows(school: School) -> dict[str, list[dict[str, Any]]]:
         rows["bell_settings"].append({k: bell[k] for k in ("stage", "name", "afternoon_from")})
         rows["bell_periods"] += [{"stage": bell["stage"], **p} for p in bell["periods"]]
         rows["bell_blocks"] += [{"stage": bell["stage"], **b} for b in bell["blocks"]]
-    for table in ("subjects", "rooms", "classes", "assignments", "lessons", "meetings"):
+    for table in ("subjects", "rooms", "classes", "assignments", "lessons", "meetings", "room_groups"):
         rows[table] = data[table]
     rows["teachers"] = data["teachers"]
     for teacher in data["teachers"]:
@@ -585,7 +592,7 @@ def _read(path: str | Path) -> tuple[dict[str, Any], dict[tuple, Location]]:
     _read_after_school(reader, rows, data)
 
     _read_bells(reader, rows, data)
-    for table in ("subjects", "teachers", "rooms", "classes", "assignments", "lessons", "meetings"):
+    for table in ("subjects", "teachers", "rooms", "classes", "assignments", "lessons", "meetings", "room_groups"):
         data[table] = [reader.table((table, i), table, r, record) for i, (r, record) in enumerate(rows[table])]
     _read_unavailable(reader, rows, data, "teachers", "teacher_unavailable", "teacher")
     _read_unavailable(reader, rows, data, "classes", "class_unavailable", "class")

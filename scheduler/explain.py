@@ -25,6 +25,8 @@ RULE_NAMES = {
     "room_capacity": "场地/专用教室容量",
     "room_unavailable": "场地不可用时段",
     "room_set": "课的指定教室",
+    "rooms_max_different": "一组课最多用几间教室",
+    "same_room_if_consecutive": "一组课连着上时在同一间教室",
     "teacher_unavailable": "教师不可用时段",
     "meeting": "教研/集体备课时间",
     "teacher_max_week": "教师每周课时上限",

@@ -5,7 +5,7 @@ instance that rests on the school's own data (a teacher's limits and unavailable
 capacity and unavailable times, a subject's per-day cap, a 教研 meeting, a pinned slot, a lesson's
 days apart, a class's no-gaps and first-period flags, unavailable times and gap caps, a class's or teacher's daily lesson bounds,
 lessons kept apart (not_with), relations between lessons (consecutive, grouped, ordered, ending the
-day, same day / period, adjacent on one day), a lesson's room set, the after-school duty cap) this module tries
+day, same day / period, adjacent on one day), a lesson's room set, a room group's cap and same-room flag, the after-school duty cap) this module tries
 the smallest changes of that data, in increasing size, and keeps the first one for which the
 solver finds a timetable. Rules that come from policy (开齐开足, the activity hour,
 start times, study-time limits) are never relaxed: the finding says so and points at staffing.
@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from ortools.sat.python import cp_model
 from pydantic import ValidationError
 
-from scheduler.domain import TEACHER_DAY_CAP, TEACHER_WEEK_CAP, School
+from scheduler.domain import ROOM_GROUP_CAP, TEACHER_DAY_CAP, TEACHER_WEEK_CAP, School
 from scheduler.explain import Finding, precheck
 
 # rule families fixed by policy (docs/RULES.md): they are reported, never relaxed
@@ -355,6 +355,33 @@ def _room_set(school: School, data: dict, key: str) -> Iterator[Candidate]:
     yield f"取消 {name}（{key}）的指定教室（按学科的教室类型安排）", new
 
 
+def _room_group_cap(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    """One or two more distinct rooms for the room group's lessons."""
+    entry = next((g for g in data.get("room_groups", []) if g["id"] == key), None)
+    if entry is None or entry.get("max_rooms") is None:
+        return
+    now = entry["max_rooms"]
+    for extra in (1, 2):
+        if now + extra > ROOM_GROUP_CAP:
+            return
+        new = _copy(data)
+        next(g for g in new["room_groups"] if g["id"] == key)["max_rooms"] = now + extra
+        yield f"允许教室组 {key} 用 {now + extra} 间教室（原为最多 {now} 间）", new
+
+
+def _room_group_flag(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    """The room group's lessons may change rooms between consecutive sessions."""
+    entry = next((g for g in data.get("room_groups", []) if g["id"] == key), None)
+    if entry is None or not entry.get("same_room_if_consecutive"):
+        return
+    new = _copy(data)
+    changed = next(g for g in new["room_groups"] if g["id"] == key)
+    changed["same_room_if_consecutive"] = False
+    if changed.get("max_rooms") is None:
+        new["room_groups"] = [g for g in new["room_groups"] if g["id"] != key]
+    yield f"允许教室组 {key} 的课连着上时换教室（取消“连着上时同一间教室”）", new
+
+
 def _day_bounds(entry: dict, name: str) -> Iterator[tuple[str, dict]]:
     """Smallest changes first: the maximum one higher or the minimum one lower, days without lessons, then by two."""
     low, high = entry.get("min_lessons_per_day"), entry.get("max_lessons_per_day")
@@ -501,4 +528,6 @@ RELAXERS: dict[str, Callable[[School, dict, str], Iterator[Candidate]]] = {
     "same_day": _lesson_relation("same_day_as", "同一天上"),
     "same_hour": _lesson_relation("same_hour_as", "同一节次开始"),
     "room_set": _room_set,
+    "rooms_max_different": _room_group_cap,
+    "same_room_if_consecutive": _room_group_flag,
 }

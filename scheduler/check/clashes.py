@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from scheduler.check.context import Context
 from scheduler.check.report import Violation
-from scheduler.check.timeline import Session, overlapping_pairs
+from scheduler.check.timeline import Session, lunch_before, overlapping_pairs
+from scheduler.domain import RoomGroup
 
 
 def check_class_clash(ctx: Context) -> Iterator[Violation]:
@@ -146,6 +147,65 @@ def check_room_set(ctx: Context) -> Iterator[Violation]:
             day=session.day,
             period=session.period,
         )
+
+
+def check_rooms_max_different(ctx: Context) -> Iterator[Violation]:
+    """The sessions of a room group's lessons that have a room use at most ``max_rooms`` distinct rooms."""
+    for group in ctx.school.room_groups:
+        if group.max_rooms is None:
+            continue
+        sessions = _room_group_sessions(ctx, group)
+        rooms = list(dict.fromkeys(session.room for session in sessions if session.room is not None))
+        if len(rooms) <= group.max_rooms:
+            continue
+        yield Violation(
+            rule="rooms_max_different",
+            message=(
+                f"教室组 {group.id}（{_group_lessons(ctx, group)}）用了 {len(rooms)} 间教室"
+                f"（{_room_names(ctx, rooms)}），最多 {group.max_rooms} 间"
+            ),
+            lesson_id=group.lessons[0],
+        )
+
+
+def check_same_room_if_consecutive(ctx: Context) -> Iterator[Violation]:
+    """Two sessions (with rooms) of a room group's lessons on one day, the later starting in the period right
+    after the earlier ends with no lunch block between (in the later one's bell schedule), share a room."""
+    for group in ctx.school.room_groups:
+        if not group.same_room_if_consecutive:
+            continue
+        sessions = [session for session in _room_group_sessions(ctx, group) if session.room is not None]
+        for earlier in sessions:
+            for later in sessions:
+                if (
+                    later.day == earlier.day
+                    and later.period == earlier.last_period + 1
+                    and not lunch_before(later.schedule, later.day, later.period)
+                    and later.room != earlier.room
+                ):
+                    yield Violation(
+                        rule="same_room_if_consecutive",
+                        message=(
+                            f"教室组 {group.id}：{ctx.lesson_label(earlier.lesson)} {ctx.slot_name(earlier)} 在"
+                            f"{ctx.room_name(earlier.room or '')}，紧接着的 {ctx.lesson_label(later.lesson)} "
+                            f"{ctx.slot_name(later)} 却在{ctx.room_name(later.room or '')}，应在同一间教室"
+                        ),
+                        class_id=later.class_id,
+                        room_id=later.room,
+                        lesson_id=later.lesson.id,
+                        day=later.day,
+                        period=later.period,
+                    )
+
+
+def _room_group_sessions(ctx: Context, group: RoomGroup) -> list[Session]:
+    members = set(group.lessons)
+    return [session for session in ctx.sessions if session.lesson.id in members]
+
+
+def _group_lessons(ctx: Context, group: RoomGroup) -> str:
+    lessons = [ctx.school.lesson_by_id[lesson_id] for lesson_id in group.lessons]
+    return "、".join(dict.fromkeys(ctx.lesson_label(lesson) for lesson in lessons))
 
 
 def _room_names(ctx: Context, room_ids: list[str]) -> str:

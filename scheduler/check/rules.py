@@ -38,6 +38,8 @@ from scheduler.check.clashes import (
     check_room_set,
     check_room_type,
     check_room_unavailable,
+    check_rooms_max_different,
+    check_same_room_if_consecutive,
     check_teacher_clash,
 )
 from scheduler.check.context import Context
@@ -104,6 +106,8 @@ RULES: list[Rule] = [
     check_room_capacity,
     check_room_unavailable,
     check_room_set,
+    check_rooms_max_different,
+    check_same_room_if_consecutive,
     check_teacher_unavailable,
     check_meeting,
     check_teacher_max_week,

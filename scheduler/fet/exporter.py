@@ -32,6 +32,9 @@ What the file holds:
   get those starts as ConstraintActivityPreferredStartingTimes;
 - lessons with ``same_time_as``: ConstraintActivitiesSameStartingTime pairing their sessions;
   lessons with ``not_with``: ConstraintActivitiesNotOverlapping over all activities of each pair;
+- room groups: ConstraintActivitiesOccupyMaxDifferentRooms (``max_rooms``) and
+  ConstraintActivitiesSameRoomIfConsecutive over all activities of their lessons, where their rooms all
+  hold one lesson at a time (and, for the latter, no lunch block lies between periods);
 - lessons related to others: ``consecutive_after`` → ConstraintTwoActivitiesConsecutive, ``grouped_with`` →
   ConstraintTwo/ThreeActivitiesGrouped, ``same_day_as`` / ``same_hour_as`` →
   ConstraintActivitiesSameStartingDay / Hour, each pairing the lessons' sessions one to one;
@@ -536,10 +539,7 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
     pairs = sorted({tuple(sorted((lesson.id, other))) for lesson in school.all_lessons for other in lesson.not_with})
     for pair in pairs:
         ids = [aid for lesson_id in pair for aid in activity_ids[lesson_id]]
-        element = _constraint(time_list, "ConstraintActivitiesNotOverlapping", [("Number_of_Activities", len(ids))])
-        for aid in ids:
-            _sub(element, "Activity_Id", aid)
-        _finish(element)
+        _finish(_activities(time_list, "ConstraintActivitiesNotOverlapping", ids))
     if pairs:
         expressed.append(f"ConstraintActivitiesNotOverlapping ×{len(pairs)}: lessons with not_with, pair by pair")
 
@@ -600,12 +600,14 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
             _finish(element)
     if n_room_unavailable:
         expressed.append(f"ConstraintRoomNotAvailableTimes ×{n_room_unavailable} (room.unavailable)")
+    room_expressed, room_not_expressed = _room_groups(school, space_list, activity_ids)
+    expressed += room_expressed
     if split:
         expressed.append(
             "room capacity > 1 written as that many FET rooms: " + ", ".join(f"{r.name} ×{r.capacity}" for r in split)
         )
 
-    not_expressed = []
+    not_expressed = list(room_not_expressed)
     if policy.daily_activity_minutes:
         not_expressed.append(
             f"daily_activity: {policy.daily_activity_minutes} minutes of physical activity a day "
@@ -655,6 +657,56 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
         b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
     )
     return report
+
+
+def _room_groups(
+    school: School, space_list: ET.Element, activity_ids: dict[str, list[int]]
+) -> tuple[list[str], list[str]]:
+    """Room groups → ConstraintActivitiesOccupyMaxDifferentRooms / ConstraintActivitiesSameRoomIfConsecutive
+    over all activities of their lessons, where FET means the same: every room of their lessons holds one
+    lesson at a time (a larger room is several FET rooms, which FET tells apart), and, for same room if
+    consecutive, no lunch block between periods (FET's hours here have no breaks). (expressed, not expressed)."""
+    n_max = n_consecutive = 0
+    not_expressed: list[str] = []
+    for group in school.room_groups:
+        lessons = [school.lesson_by_id[lesson_id] for lesson_id in group.lessons]
+        ids = [aid for lesson in lessons for aid in activity_ids[lesson.id]]
+        rooms = {room_id for lesson in lessons for room_id in school.rooms_of(lesson) or []}
+        if len(ids) < 2:
+            continue
+        if any(school.room_by_id[room_id].capacity > 1 for room_id in rooms):
+            not_expressed.append(f"room group {group.id}: a room of capacity > 1 is several FET rooms, told apart")
+            continue
+        if group.max_rooms is not None:
+            element = _activities(space_list, "ConstraintActivitiesOccupyMaxDifferentRooms", ids)
+            _sub(element, "Max_Number_of_Different_Rooms", group.max_rooms)
+            _finish(element)
+            n_max += 1
+        lunch = any(b.kind == "lunch" for lesson in lessons for b in school.schedule_of(lesson).blocks)
+        if group.same_room_if_consecutive and lunch:
+            not_expressed.append(
+                f"room group {group.id}: same room if consecutive — FET's hours here have no lunch break, "
+                "so FET would also ask it across lunch"
+            )
+        elif group.same_room_if_consecutive:
+            _finish(_activities(space_list, "ConstraintActivitiesSameRoomIfConsecutive", ids))
+            n_consecutive += 1
+    expressed = []
+    if n_max:
+        expressed.append(f"ConstraintActivitiesOccupyMaxDifferentRooms ×{n_max} (room_groups[].max_rooms)")
+    if n_consecutive:
+        expressed.append(
+            f"ConstraintActivitiesSameRoomIfConsecutive ×{n_consecutive} (room_groups[].same_room_if_consecutive)"
+        )
+    return expressed, not_expressed
+
+
+def _activities(parent: ET.Element, tag: str, ids: list[int]) -> ET.Element:
+    """A constraint over a list of activities (Number_of_Activities, Activity_Id…), to be finished."""
+    element = _constraint(parent, tag, [("Number_of_Activities", len(ids))])
+    for aid in ids:
+        _sub(element, "Activity_Id", aid)
+    return element
 
 
 GROUPED = {2: "ConstraintTwoActivitiesGrouped", 3: "ConstraintThreeActivitiesGrouped"}

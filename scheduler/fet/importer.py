@@ -98,6 +98,13 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   a class's unavailable slots (not-available and break slots) are never gaps, and a day's first hour
   is its first available one (FET 5.1.6 changelog: "students not available does not induce gaps or
   early unrespected"; FET's generate.cpp skips breakDayHour and subgroupNotAvailableDayHour).
+- Activities occupy max different rooms / activities same room if consecutive (100 %) → ``School.room_groups``
+  (``max_rooms`` / ``same_room_if_consecutive``) over the lessons of their activities; parts of a split
+  activity that different such constraints list become lessons of their own, so each lists whole lessons.
+  Each session chooses its room, so rooms are counted per session, as FET counts per activity; FET and
+  the rules count only activities (sessions) with a room. FET's "consecutive" (the later starts at the hour
+  the earlier ends, break hours included in its grid) is the period right after with no lunch block
+  between: exact. With a FET virtual room among their activities: not represented.
 - Policy overrides make the imported school self-consistent: ``weekly_lessons.<grade>`` is what
   the file gives (a subject whose periods differ between pupil sets of one grade is left out
   of the plan and reported; each lesson's count still fixes it), the daily activity rule is off
@@ -114,7 +121,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from scheduler.domain import TEACHER_DAY_CAP, TEACHER_WEEK_CAP, School, clock
+from scheduler.domain import ROOM_GROUP_CAP, TEACHER_DAY_CAP, TEACHER_WEEK_CAP, School, clock
 from scheduler.fet.report import ConstraintOutcome, ImportReport, Outcome
 from scheduler.load import validation_problems
 from scheduler.policy import stage_of_grade
@@ -226,6 +233,9 @@ class _Activity:
     # the min days constraints (100 %, or with "consecutive if same day") that name it, when they name
     # only some parts of its split activity: parts with other such constraints become another lesson
     days_key: tuple[int, ...] = ()
+    # the room-group constraints (indexes into _Reader.room_groups) that list it: parts of a split activity
+    # listed by different ones become lessons of their own, so each such constraint lists whole lessons
+    room_groups: tuple[int, ...] = ()
 
 
 @dataclass
@@ -292,6 +302,9 @@ class _Reader:
         # Students (set) max / min hours daily at 100 %: (type, "max"/"min", class ids, hours, allow empty
         # days), decided in build()
         self.class_bounds: list[tuple[str, str, list[str], int, bool]] = []
+        # Activities occupy max different rooms / same room if consecutive at 100 %: (type, activity ids,
+        # max rooms or None), decided in build()
+        self.room_groups: list[tuple[str, list[int], int | None]] = []
 
     # ---- helpers ------------------------------------------------------------------------
     def fail(self, problem: str) -> None:
@@ -1114,6 +1127,60 @@ class _Reader:
         for activity in matching:
             activity.ends_day = True
 
+    def _c_ConstraintActivitiesOccupyMaxDifferentRooms(self, element: ET.Element, where: str) -> None:
+        limit = _int(element, "Max_Number_of_Different_Rooms", 1)
+        self._room_group(element, max(1, limit))
+
+    def _c_ConstraintActivitiesSameRoomIfConsecutive(self, element: ET.Element, where: str) -> None:
+        self._room_group(element, None)
+
+    def _room_group(self, element: ET.Element, max_rooms: int | None) -> None:
+        """A room-group constraint, decided in build(); each activity it lists remembers it (a lesson's shape)."""
+        ids = _activity_ids(element)
+        index = len(self.room_groups)
+        self.room_groups.append((element.tag, ids, max_rooms))
+        for aid in dict.fromkeys(ids):
+            if aid in self.activities:
+                self.activities[aid].room_groups += (index,)
+
+    def _room_group_records(self, lessons: list[dict], members: dict[str, set[int]]) -> list[dict]:
+        """Activities occupy max different rooms / same room if consecutive (100 %) → ``School.room_groups``
+        over the lessons of their activities (whole lessons: ``_Activity.room_groups`` is part of a lesson's
+        shape). Exact: each session chooses its room, FET counts only activities with a room and so do the
+        rules, and FET's "consecutive" (the later starts at the hour the earlier ends) is the period right
+        after with no lunch block (a break hour on every day) between; a break on some days is a period here."""
+        lesson_of = {aid: lid for lid, ids in members.items() for aid in ids}
+        n_rooms = len(self.rooms)
+        out: list[dict] = []
+        for fet_type, ids, max_rooms in self.room_groups:
+            imported = [aid for aid in dict.fromkeys(ids) if aid in lesson_of]
+            if len(imported) < len(ids):
+                self.lossy.append(
+                    f"{fet_type} over activities {', '.join(map(str, ids))}: some are not imported; "
+                    "kept for the imported ones"
+                )
+            if any(self.activities[aid].virtual_room for aid in imported):
+                note = "an activity with a FET virtual room (FET counts the virtual room, the School its real rooms)"
+                self.outcomes.add(fet_type, "not_represented", 100.0, note)
+                continue
+            if len(imported) < 2 or (max_rooms is not None and max_rooms >= n_rooms):
+                self.outcomes.add(fet_type, "mapped", 100.0, "fewer than two activities or rooms: never binds")
+                continue
+            if max_rooms is not None and max_rooms > ROOM_GROUP_CAP:
+                note = f"more than {ROOM_GROUP_CAP} rooms: beyond a room group's cap"
+                self.outcomes.add(fet_type, "not_represented", 100.0, note)
+                continue
+            group: dict = {"id": f"fet-rooms-{len(out) + 1}", "lessons": sorted({lesson_of[a] for a in imported})}
+            if max_rooms is None:
+                group["same_room_if_consecutive"] = True
+                note = "School.room_groups[].same_room_if_consecutive (rule same_room_if_consecutive), per session"
+            else:
+                group["max_rooms"] = max_rooms
+                note = "School.room_groups[].max_rooms (rule rooms_max_different), rooms counted per session"
+            out.append(group)
+            self.outcomes.add(fet_type, "mapped", 100.0, note)
+        return out
+
     def _split_related_activities(self) -> None:
         """Parts of split activities that a two / three activities constraint names, and parts of one split activity
         that a same starting day / hour constraint names together, become lessons of their own."""
@@ -1510,7 +1577,7 @@ class _Reader:
         shapes: dict[tuple, list[_Activity]] = defaultdict(list)
         for a in self.activities.values():
             key = (a.group_id, a.duration, a.room, tuple(a.teachers), a.subject, tuple(a.groups), a.allowed, a.alone)
-            key += (a.ends_day, a.rooms, a.days_key)
+            key += (a.ends_day, a.rooms, a.days_key, a.room_groups)
             shapes[key].append(a)
         lessons = []
         per_group = Counter(key[0] for key in shapes)
@@ -1559,6 +1626,7 @@ class _Reader:
         self._relation_lessons(lessons, members, any(h not in removed for _, h in self.breaks))
         self._paired_lessons("ConstraintActivitiesSameStartingDay", self.same_day, lessons, members, "same_day_as")
         self._paired_lessons("ConstraintActivitiesSameStartingHour", self.same_hour, lessons, members, "same_hour_as")
+        room_groups = self._room_group_records(lessons, members)
         self.activity_lessons = {aid: lid for lid, ids in members.items() for aid in ids}
         self.hour_periods = {self.hour_names[h]: period for h, period in period_of.items()}
         # Teachers teach what the activities say, whatever FET's qualified subjects list.
@@ -1636,6 +1704,7 @@ class _Reader:
             "rooms": rooms,
             "classes": self.classes,
             "lessons": lessons,
+            "room_groups": room_groups,
         }
 
     def _stage_pupilless(self, lessons: list[dict]) -> None:

@@ -67,7 +67,7 @@ from scheduler.model.relations import (
     add_same_day,
     add_same_hour,
 )
-from scheduler.model.room_sets import add_room_set
+from scheduler.model.room_sets import add_room_set, add_rooms_max_different, add_same_room_if_consecutive
 from scheduler.model.teachers import (
     add_meetings,
     add_teacher_max_consecutive,
@@ -138,6 +138,8 @@ RULES = [
     add_class_max_gaps,
     add_class_late_starts,
     add_room_set,
+    add_rooms_max_different,
+    add_same_room_if_consecutive,
 ]
 
 

@@ -1,7 +1,10 @@
-"""Per-lesson room sets (rule room_set): the model chooses each session's room.
+"""Per-lesson room sets (rule room_set) and room groups (rules rooms_max_different,
+same_room_if_consecutive): the model chooses each session's room.
 
-Only when some lesson has ``rooms`` (``Vars.room_lessons``: those lessons and every lesson that may
-share a room with one of them). Without room sets the per-type totals of room_capacity stand alone.
+Only when some lesson has ``rooms`` or is in a room group (``Vars.room_lessons``: those lessons and
+every lesson that may share a room with one of them). Without either the per-type totals of
+room_capacity stand alone. Each session has a room choice of its own, so the room-group rules count
+sessions, and the rooms a room group's lessons may use are classes of their own (one room each).
 """
 
 from __future__ import annotations
@@ -10,8 +13,8 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from scheduler.domain import Lesson
-from scheduler.model.variables import Vars, locate, time_points
+from scheduler.domain import Lesson, RoomGroup
+from scheduler.model.variables import Vars, locate, lunch_before, time_points
 
 
 def add_room_set(m: cp_model.CpModel, v: Vars) -> None:
@@ -79,3 +82,76 @@ def _running_starts(v: Vars, lesson: Lesson, moment: int) -> range:
     period, in_break = where
     last_needed = period + 1 if in_break else period
     return range(max(1, last_needed - lesson.duration + 1), period + 1)
+
+
+def add_rooms_max_different(m: cp_model.CpModel, v: Vars) -> None:
+    """The sessions of a room group's lessons use at most ``max_rooms`` distinct rooms over the week (FET:
+    activities occupy max different rooms); sessions without a room do not count."""
+    for group in v.school.room_groups:
+        if group.max_rooms is None:
+            continue
+        used: dict[str, cp_model.IntVar] = {}
+        for lesson in _grouped(v, group):
+            for day, period, _ in v.starts_of(lesson):
+                for room_id, var in v.room_choice.get((lesson.id, day, period), {}).items():
+                    if room_id not in used:
+                        used[room_id] = m.new_bool_var(f"used[{group.id},{room_id}]")
+                    m.add_implication(var, used[room_id])
+        if len(used) > group.max_rooms:
+            m.add(sum(used.values()) <= group.max_rooms).only_enforce_if(v.enforce("rooms_max_different", group.id))
+
+
+def add_same_room_if_consecutive(m: cp_model.CpModel, v: Vars) -> None:
+    """Two sessions of a room group's lessons on one day, the later starting in the period right after the
+    earlier ends (no lunch block of that day between them in the later one's bell schedule), are in the
+    same room (FET: activities same room if consecutive). Per day and period boundary: no room of a
+    session ending there together with another room of a session starting right after."""
+    for group in v.school.room_groups:
+        if not group.same_room_if_consecutive:
+            continue
+        lessons = _grouped(v, group)
+        guard = v.enforce("same_room_if_consecutive", group.id)
+        last = max((len(v.school.schedule_of(lesson).periods) for lesson in lessons), default=0)
+        for day in v.days:
+            for boundary in range(1, last):
+                ending, starting = _rooms_at_boundary(v, lessons, day, boundary)
+                if not ending or not starting:
+                    continue
+                ends_in = {room_id: _any(m, vars) for room_id, vars in ending.items()}
+                starts_in = {room_id: _any(m, vars) for room_id, vars in starting.items()}
+                for room_id, ends in ends_in.items():
+                    for other_id, starts in starts_in.items():
+                        if other_id != room_id:
+                            m.add_bool_or([ends.Not(), starts.Not()]).only_enforce_if(guard)
+
+
+def _grouped(v: Vars, group: RoomGroup) -> list[Lesson]:
+    """The group's lessons whose room the model chooses (those that need a room)."""
+    return [v.school.lesson_by_id[lesson_id] for lesson_id in group.lessons if lesson_id in v.room_lessons]
+
+
+def _rooms_at_boundary(
+    v: Vars, lessons: list[Lesson], day: int, boundary: int
+) -> tuple[dict[str, list[cp_model.IntVar]], dict[str, list[cp_model.IntVar]]]:
+    """Room choices, per room, of the sessions of ``lessons`` that end in period ``boundary`` of ``day`` and of
+    those that start in the period after it with no lunch block between."""
+    ending: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    starting: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    for lesson in lessons:
+        first = boundary - lesson.duration + 1
+        for room_id, var in v.room_choice.get((lesson.id, day, first), {}).items():
+            ending[room_id].append(var)
+        if not lunch_before(v.school.schedule_of(lesson), day, boundary + 1):
+            for room_id, var in v.room_choice.get((lesson.id, day, boundary + 1), {}).items():
+                starting[room_id].append(var)
+    return ending, starting
+
+
+def _any(m: cp_model.CpModel, literals: list[cp_model.IntVar]) -> cp_model.IntVar:
+    """A literal that is true when one of ``literals`` is (it may be true otherwise; only its truth binds)."""
+    if len(literals) == 1:
+        return literals[0]
+    either = m.new_bool_var("")
+    for literal in literals:
+        m.add_implication(literal, either)
+    return either

@@ -102,13 +102,17 @@ def build_vars(m: cp_model.CpModel, school: School, explain: bool = False) -> Va
 
 def room_choice_lessons(school: School) -> dict[str, list[str]]:
     """Lesson id → candidate rooms, for the lessons whose room the model chooses: every lesson with a
-    room set, and every lesson that may use a room one of those may use, closed under sharing
-    (fixed-room and room-type lessons included, so the rooms' capacity is exact). Empty when no
-    lesson has a room set: then the per-type totals of room_capacity are exact enough (alike rooms)."""
-    if not any(lesson.rooms is not None for lesson in school.all_lessons):
+    room set or in a room group (``School.room_groups``: which room matters there), and every lesson
+    that may use a room one of those may use, closed under sharing (fixed-room and room-type lessons
+    included, so the rooms' capacity is exact). Empty when no lesson has a room set and there are no
+    room groups: then the per-type totals of room_capacity are exact enough (alike rooms)."""
+    grouped = grouped_lessons(school)
+    if not grouped and not any(lesson.rooms is not None for lesson in school.all_lessons):
         return {}
     candidates = {lesson.id: rooms for lesson in school.all_lessons if (rooms := school.rooms_of(lesson))}
-    chosen = {lid: rooms for lid, rooms in candidates.items() if school.lesson_by_id[lid].rooms is not None}
+    chosen = {
+        lid: rooms for lid, rooms in candidates.items() if school.lesson_by_id[lid].rooms is not None or lid in grouped
+    }
     shared = {room for rooms in chosen.values() for room in rooms}
     grown = True
     while grown:
@@ -126,17 +130,31 @@ def room_classes(school: School, lessons: dict[str, list[str]]) -> dict[str, lis
     rooms with the same unavailable slots that are candidates of the same lessons. No lesson tells
     the rooms of a class apart, so the model counts a class's sessions against the class's total
     capacity, and which room of it a session gets is left to scheduler/rooms.py (earliest start
-    first, exact for alike rooms): far fewer variables when a set lists many rooms."""
+    first, exact for alike rooms): far fewer variables when a set lists many rooms. A room that a
+    lesson of a room group may use is a class of its own."""
     users: dict[str, set[str]] = defaultdict(set)
     for lesson_id, rooms in lessons.items():
         for room_id in rooms:
             users[room_id].add(lesson_id)
+    grouped = grouped_lessons(school)
     alike: dict[tuple, list[str]] = defaultdict(list)
     for room in school.rooms:
         if room.id in users:
             closed = frozenset((s.day, s.period, s.stage) for s in room.unavailable)
-            alike[(closed, frozenset(users[room.id]))].append(room.id)
+            # a room of a room group's lesson is a class of its own: the group's rules tell rooms apart
+            own = room.id if users[room.id] & grouped else None
+            alike[(closed, frozenset(users[room.id]), own)].append(room.id)
     return {rooms[0]: rooms for rooms in alike.values()}
+
+
+def grouped_lessons(school: School) -> set[str]:
+    """The lessons of the school's room groups that need a room (the only ones the groups' rules count)."""
+    return {
+        lesson_id
+        for group in school.room_groups
+        for lesson_id in group.lessons
+        if school.needs_room(school.lesson_by_id[lesson_id])
+    }
 
 
 def _room_choice_vars(m: cp_model.CpModel, v: Vars) -> None:

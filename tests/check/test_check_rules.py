@@ -27,6 +27,9 @@ LATE: list[Row] = [
     ("c2.music", 1, 3, "m1"),
 ]
 
+# GOOD with 三年级1班's 数学 and 体育 in the 多功能教室 (周一 第1、2节: consecutive)
+SAME_ROOM_GOOD: list[Row] = [(*row, "r1") if row[0] in ("c1.math", "c1.pe") else row for row in GOOD]
+
 ART_DOUBLE = {"id": "c1.art", "subject": "art", "teachers": ["t3"], "groups": ["c1"], "duration": 2}
 BLOCKS_WITH_AFTERNOON_SPORT = [
     {"name": "大课间", "kind": "activity", "start": "09:50", "end": "10:20", "physical_activity": True},
@@ -119,6 +122,27 @@ CASES = [
         ("三年级1班 音乐 周二 第2节 排在音乐教室，不在指定教室（多功能教室）之中",),
         school=tiny_school(patch={"lessons.c1.music": {"rooms": ["r1"]}}),
         good=replace(GOOD, ("c1.music", 2, 2, "m1"), ("c1.music", 2, 2, "r1")),
+    ),
+    Case(
+        "rooms_max_different",
+        replace(GOOD, ("c1.music", 2, 2, "m1"), ("c1.music", 2, 2, "r1")),
+        {"lesson_id": "c1.music"},
+        ("教室组 g1（三年级1班 音乐、三年级2班 音乐）用了 2 间教室（多功能教室、音乐教室），最多 1 间",),
+        school=tiny_school(
+            patch={"lessons.c1.music": {"rooms": ["m1", "r1"]}, "lessons.c2.music": {"rooms": ["m1", "r1"]}},
+            room_groups=[{"id": "g1", "lessons": ["c1.music", "c2.music"], "max_rooms": 1}],
+        ),
+    ),
+    Case(
+        "same_room_if_consecutive",
+        replace(SAME_ROOM_GOOD, ("c1.pe", 1, 2, "r1"), ("c1.pe", 1, 2, "m1")),
+        {"lesson_id": "c1.pe", "class_id": "c1", "room_id": "m1", "day": 1, "period": 2},
+        ("教室组 g1：三年级1班 数学 周一 第1节 在多功能教室，紧接着的 三年级1班 体育 周一 第2节 却在音乐教室",),
+        school=tiny_school(
+            patch={"lessons.c1.math": {"rooms": ["r1", "m1"]}, "lessons.c1.pe": {"rooms": ["r1", "m1"]}},
+            room_groups=[{"id": "g1", "lessons": ["c1.math", "c1.pe"], "same_room_if_consecutive": True}],
+        ),
+        good=list(SAME_ROOM_GOOD),
     ),
     Case(
         "teacher_unavailable",
@@ -542,3 +566,21 @@ def test_lunch_ends_a_teachers_row_of_lessons() -> None:
         check(school, timetable(replace(rows, ("c1.math", 2, 1), ("c1.math", 1, 5)))).of("teacher_max_consecutive")
         == []
     )
+
+
+def test_rooms_of_sessions_apart_or_across_lunch_may_differ() -> None:
+    # 三年级1班 数学 周一 第4节 (多功能教室), 午餐, 体育 第5节 (音乐教室); 周二 数学 第1节 with 体育 gone
+    school = tiny_school(
+        patch={"lessons.c1.math": {"rooms": ["r1", "m1"]}, "lessons.c1.pe": {"rooms": ["r1", "m1"]}},
+        room_groups=[{"id": "g1", "lessons": ["c1.math", "c1.pe"], "same_room_if_consecutive": True}],
+    )
+    rows = replace(
+        replace(SAME_ROOM_GOOD, ("c1.math", 1, 1, "r1"), ("c1.math", 1, 4, "r1")),
+        ("c1.pe", 1, 2, "r1"),
+        ("c1.pe", 1, 5, "m1"),
+    )
+    assert check(school, timetable(rows)).of("same_room_if_consecutive") == []
+    (violation,) = check(school, timetable(replace(rows, ("c1.pe", 1, 5, "m1"), ("c1.pe", 1, 3, "m1")))).of(
+        "same_room_if_consecutive"
+    )
+    assert (violation.lesson_id, violation.period) == ("c1.math", 4)  # 体育 第3节, then 数学 第4节
