@@ -35,9 +35,11 @@ from scheduler.model.clashes import (
 from scheduler.model.day_shape import (
     add_class_late_starts,
     add_class_lessons_per_day,
+    add_class_max_consecutive,
     add_class_max_gaps,
     add_class_no_gaps,
     add_class_starts_first_period,
+    add_class_tag_hours,
     add_class_unavailable,
     add_daily_activity,
     add_daily_lessons,
@@ -76,6 +78,8 @@ from scheduler.model.teachers import (
     add_teacher_max_gaps,
     add_teacher_max_week,
     add_teacher_min_day,
+    add_teacher_min_days,
+    add_teacher_tag_hours,
     add_teacher_unavailable,
 )
 from scheduler.model.variables import Vars, build_vars
@@ -94,8 +98,10 @@ RULES = [
     add_teacher_max_day,
     add_teacher_min_day,
     add_teacher_max_days,
+    add_teacher_min_days,
     add_teacher_max_gaps,
     add_teacher_max_consecutive,
+    add_teacher_tag_hours,
     add_pinned,
     add_different_days,
     add_days_apart,
@@ -137,6 +143,8 @@ RULES = [
     add_class_unavailable,
     add_class_max_gaps,
     add_class_late_starts,
+    add_class_max_consecutive,
+    add_class_tag_hours,
     add_room_set,
 ]
 

@@ -33,6 +33,27 @@ CLASS_DAY_CASES = [
         ("三年级1班 一周有 2 天晚一节开始上课（周一、周二），上限 1 天",),
         school=tiny_school(patch={"classes.c1": {"max_late_starts_per_week": 1}}),
     ),
+    Case(
+        "class_max_consecutive",
+        replace(GOOD, ("c1.math", 2, 1), ("c1.math", 1, 3)),  # 三年级1班 周一: 第1、2、3节
+        {"class_id": "c1", "day": 1, "period": 3},
+        ("三年级1班 周一 第1–3节 连上 3 节，超过连上上限 2 节",),
+        school=tiny_school(patch={"classes.c1": {"max_consecutive": 2}, "subjects.math": {"max_per_day": 2}}),
+    ),
+    Case(
+        "class_tag_hours",
+        replace(GOOD, ("c1.math", 2, 1), ("c1.math", 1, 3)),  # 三年级1班 周一: 数学、体育、数学
+        {"class_id": "c1", "day": 1, "period": 3},
+        ("三年级1班 周一 第1–3节 连上「主课」课 3 节，超过连上上限 2 节",),
+        school=tiny_school(
+            patch={
+                "classes.c1": {"tag_limits": [{"tag": "主课", "max_consecutive": 2}]},
+                "lessons.c1.math": {"tags": ["主课"]},
+                "lessons.c1.pe": {"tags": ["主课"]},
+                "subjects.math": {"max_per_day": 2},
+            }
+        ),
+    ),
 ]
 
 
