@@ -289,6 +289,9 @@ class _Reader:
         # Students (set) max / min hours daily at 100 %: (type, "max"/"min", class ids, hours, allow empty
         # days), decided in build()
         self.class_bounds: list[tuple[str, str, list[str], int, bool]] = []
+        # Activity tags a mapped tag constraint counts (they become Lesson.tags); class id → tag → its caps
+        self.used_tags: set[str] = set()
+        self.class_tag_limits: dict[str, dict[str, dict]] = defaultdict(dict)
 
     # ---- helpers ------------------------------------------------------------------------
     def fail(self, problem: str) -> None:
@@ -374,6 +377,8 @@ class _Reader:
                 "max_gaps_week": None,
                 "max_gaps_day": None,
                 "max_consecutive": None,
+                "min_days": None,
+                "tag_limits": {},  # activity tag → {"tag", "max_per_day", "max_consecutive"}
             }
 
     def read_rooms(self) -> None:
@@ -817,6 +822,78 @@ class _Reader:
             _keep_smallest(teacher, "max_consecutive", _continuous_limit(element))
         return "mapped", "max_consecutive of every teacher"
 
+    def _c_ConstraintTeacherActivityTagMaxHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        teacher = self._teacher(element, "Teacher_Name", where)
+        return self._teacher_tag_cap([teacher] if teacher else [], element, "max_per_day")
+
+    def _c_ConstraintTeachersActivityTagMaxHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._teacher_tag_cap(list(self.teachers.values()), element, "max_per_day")
+
+    def _c_ConstraintTeacherActivityTagMaxHoursContinuously(
+        self, element: ET.Element, where: str
+    ) -> tuple[Outcome, str]:
+        teacher = self._teacher(element, "Teacher_Name", where)
+        return self._teacher_tag_cap([teacher] if teacher else [], element, "max_consecutive")
+
+    def _c_ConstraintTeachersActivityTagMaxHoursContinuously(
+        self, element: ET.Element, where: str
+    ) -> tuple[Outcome, str]:
+        return self._teacher_tag_cap(list(self.teachers.values()), element, "max_consecutive")
+
+    def _teacher_tag_cap(self, teachers: list[dict], element: ET.Element, field: str) -> tuple[Outcome, str]:
+        """Teacher(s) activity tag max hours daily / continuously → an entry of the teachers' ``tag_limits``."""
+        tag = _name(element, "Activity_Tag_Name")
+        self.used_tags.add(tag)
+        for teacher in teachers:
+            _tighten_tag_cap(teacher["tag_limits"], tag, field, _tag_cap(element, field))
+        return "mapped", f"teacher.tag_limits[].{field} (rule teacher_tag_hours), lessons of the tag: Lesson.tags"
+
+    def _c_ConstraintStudentsActivityTagMaxHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._class_tag_cap(element, None, "max_per_day", where)
+
+    def _c_ConstraintStudentsSetActivityTagMaxHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._class_tag_cap(element, _name(element, "Students"), "max_per_day", where)
+
+    def _c_ConstraintStudentsActivityTagMaxHoursContinuously(
+        self, element: ET.Element, where: str
+    ) -> tuple[Outcome, str]:
+        return self._class_tag_cap(element, None, "max_consecutive", where)
+
+    def _c_ConstraintStudentsSetActivityTagMaxHoursContinuously(
+        self, element: ET.Element, where: str
+    ) -> tuple[Outcome, str]:
+        return self._class_tag_cap(element, _name(element, "Students"), "max_consecutive", where)
+
+    def _class_tag_cap(self, element: ET.Element, students: str | None, field: str, where: str) -> tuple[Outcome, str]:
+        """Students (set) activity tag max hours daily / continuously → an entry of the ``tag_limits`` of the whole
+        classes meant (FET caps each subgroup, the School each atom: the same)."""
+        chosen = self._whole_classes(students, where)
+        if chosen is None:
+            return "not_represented", "only some sections of a class: the School sets this per class"
+        tag = _name(element, "Activity_Tag")
+        self.used_tags.add(tag)
+        for school_class in chosen:
+            _tighten_tag_cap(self.class_tag_limits[school_class["id"]], tag, field, _tag_cap(element, field))
+        return "mapped", f"class.tag_limits[].{field} (rule class_tag_hours), lessons of the tag: Lesson.tags"
+
+    def _c_ConstraintStudentsMaxHoursContinuously(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._class_continuous(element, None, where)
+
+    def _c_ConstraintStudentsSetMaxHoursContinuously(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._class_continuous(element, _name(element, "Students"), where)
+
+    def _class_continuous(self, element: ET.Element, students: str | None, where: str) -> tuple[Outcome, str]:
+        """Students (set) max hours continuously → ``max_consecutive`` (the smallest given) of the whole classes
+        meant (FET counts per subgroup, the School per atom)."""
+        chosen = self._whole_classes(students, where)
+        if chosen is None:
+            return "not_represented", "only some sections of a class: the School sets this per class"
+        limit = _continuous_limit(element)
+        for school_class in chosen:
+            current = school_class.get("max_consecutive")
+            school_class["max_consecutive"] = limit if current is None else min(limit, current)
+        return "mapped", "class.max_consecutive (rule class_max_consecutive)"
+
     def _c_ConstraintTeacherMinHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         teacher = self._teacher(element, "Teacher_Name", where)
         return self._teacher_min([teacher] if teacher else [], element)
@@ -839,17 +916,20 @@ class _Reader:
 
     def _c_ConstraintTeacherMinDaysPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         teacher = self._teacher(element, "Teacher_Name", where)
-        return self._teacher_every_day([teacher] if teacher else [], element)
+        return self._teacher_min_days([teacher] if teacher else [], element)
 
     def _c_ConstraintTeachersMinDaysPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
-        return self._teacher_every_day(list(self.teachers.values()), element)
+        return self._teacher_min_days(list(self.teachers.values()), element)
 
-    def _teacher_every_day(self, teachers: list[dict], element: ET.Element) -> tuple[Outcome, str]:
-        """Teacher(s) min days per week of every day → lessons every day: ``allow_empty_days`` false (with a
-        minimum of at least 1). FET's way of a teacher's min hours daily without empty days."""
+    def _teacher_min_days(self, teachers: list[dict], element: ET.Element) -> tuple[Outcome, str]:
+        """Teacher(s) min days per week: of every day → lessons every day, ``allow_empty_days`` false (with a
+        minimum of at least 1; FET's way of a teacher's min hours daily without empty days); of fewer days →
+        ``min_days_per_week``, the largest given."""
         days = _int(element, "Minimum_Days_Per_Week", 0)
         if 0 < days < len(self.day_names):
-            return "not_represented", "fewer than every day: the School can only ask for lessons on every day"
+            for teacher in teachers:
+                teacher["min_days"] = days if teacher["min_days"] is None else max(days, teacher["min_days"])
+            return "mapped", "fewer than every day: teacher.min_days_per_week (rule teacher_min_days)"
         for teacher in teachers if days else []:
             teacher["min_day"] = _tighter_min(teacher.get("min_day"), 1, False)
         return "mapped", "every day: teacher.allow_empty_days false (rule teacher_min_day)"
@@ -1476,7 +1556,7 @@ class _Reader:
         shapes: dict[tuple, list[_Activity]] = defaultdict(list)
         for a in self.activities.values():
             key = (a.group_id, a.duration, a.room, tuple(a.teachers), a.subject, tuple(a.groups), a.allowed, a.alone)
-            key += (a.ends_day, a.rooms)
+            key += (a.ends_day, a.rooms, self._counted_tags(a))
             shapes[key].append(a)
         lessons = []
         per_group = Counter(key[0] for key in shapes)
@@ -1516,6 +1596,7 @@ class _Reader:
                         "rooms": sorted(first.rooms) if first.rooms else None,
                         "pinned": pinned,
                         "allowed_starts": allowed,
+                        "tags": list(self._counted_tags(first)),
                     }
                 )
         self._spread_lessons(lessons, members)
@@ -1554,6 +1635,8 @@ class _Reader:
                     "max_gaps_per_week": t["max_gaps_week"],
                     "max_gaps_per_day": t["max_gaps_day"],
                     "max_consecutive": t["max_consecutive"],
+                    "min_days_per_week": t["min_days"],
+                    "tag_limits": list(t["tag_limits"].values()),
                     "unavailable": [s for d, h in sorted(unavailable) if (s := slot(d, h))],
                 }
             )
@@ -1571,6 +1654,8 @@ class _Reader:
         self._class_unavailable(removed, slot)
         self._ends_day_lessons(lessons, members)
         self._class_day_bounds(n_periods)
+        for school_class in self.classes:
+            school_class["tag_limits"] = list(self.class_tag_limits[school_class["id"]].values())
         subjects = [
             {**s, "max_per_day": min(8, n_periods), "room_type": self.room_type_of_subject.get(s["id"])}
             for s in self.subjects.values()
@@ -1603,6 +1688,10 @@ class _Reader:
             "classes": self.classes,
             "lessons": lessons,
         }
+
+    def _counted_tags(self, activity: _Activity) -> tuple[str, ...]:
+        """The activity's tags that a mapped tag constraint counts (the others have no effect here)."""
+        return tuple(dict.fromkeys(t for t in activity.tags if t in self.used_tags))
 
     def _stage_pupilless(self, lessons: list[dict]) -> None:
         """A lesson without pupils follows the bell schedule of its teachers' other lessons (every stage's
@@ -1848,6 +1937,20 @@ def _text(element: ET.Element, tag: str) -> str:
 
 def _continuous_limit(element: ET.Element) -> int:
     return max(1, min(TEACHER_DAY_CAP, _int(element, "Maximum_Hours_Continuously", TEACHER_DAY_CAP)))
+
+
+def _tag_cap(element: ET.Element, field: str) -> int:
+    """The cap of an activity tag max hours daily (``max_per_day``) / continuously (``max_consecutive``)
+    constraint, within the day cap (above it no teacher or class could reach it anyway)."""
+    if field == "max_consecutive":
+        return _continuous_limit(element)
+    return max(0, min(TEACHER_DAY_CAP, _int(element, "Maximum_Hours_Daily", TEACHER_DAY_CAP)))
+
+
+def _tighten_tag_cap(limits: dict[str, dict], tag: str, field: str, cap: int) -> None:
+    """Several caps on one tag: the smallest holds."""
+    entry = limits.setdefault(tag, {"tag": tag, "max_per_day": None, "max_consecutive": None})
+    entry[field] = cap if entry[field] is None else min(cap, entry[field])
 
 
 def _days_apart(lesson: dict, other: str, days: int) -> None:
