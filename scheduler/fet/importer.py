@@ -18,7 +18,12 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   ConstraintTeachersMaxDaysPerWeek for every teacher) → ``max_days_per_week``, the smallest given;
   max gaps per week / per day (ConstraintTeacher(s)MaxGapsPerWeek / PerDay) → ``max_gaps_per_week``
   / ``max_gaps_per_day``, the smallest given (below 100 %: only the soft goal teacher_gaps); max hours
-  continuously (ConstraintTeacher(s)MaxHoursContinuously) → ``max_consecutive``, the smallest given.
+  continuously (ConstraintTeacher(s)MaxHoursContinuously) → ``max_consecutive``, the smallest given;
+  activity tag max hours daily / continuously (ConstraintTeacher(s)ActivityTagMaxHoursDaily / Continuously)
+  → an entry of ``tag_limits`` per tag (the smallest given), and the activities' tags that such a mapped
+  constraint (of teachers or students) counts → ``Lesson.tags`` (other tags have no effect here and are left
+  out; parts of a split activity with different counted tags become separate lessons); min days per week of
+  fewer than every day (ConstraintTeacher(s)MinDaysPerWeek) → ``min_days_per_week``, the largest given.
   A break hour on only some days is unavailable to every teacher (FET places nothing in a break). FET
   counts neither breaks nor not-available hours as gaps: a capped teacher's break slots on only
   some days become unavailable slots, so they are no gaps here either. FET counts gaps on one grid
@@ -84,7 +89,10 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   same starting time; parts of one split activity named together become lessons of their own first.
 - Teacher(s) min hours daily (100 %) → ``Teacher.min_lessons_per_day`` / ``allow_empty_days``;
   teacher(s) min days per week of every day → ``allow_empty_days`` false (FET's own way: it refuses
-  a teacher's min hours daily without empty days), fewer days: not represented.
+  a teacher's min hours daily without empty days), fewer days: ``min_days_per_week``.
+  Students (set) max hours continuously (100 %) → ``SchoolClass.max_consecutive``, students (set) activity
+  tag max hours daily / continuously → ``SchoolClass.tag_limits``, of the whole classes meant (as for the
+  class flags below; a subgroup alone is not represented); FET counts per subgroup, the School per atom.
   Students (set) max / min hours daily (100 %) → ``SchoolClass.max_lessons_per_day`` /
   ``min_lessons_per_day`` / ``allow_empty_days`` of the whole classes meant (as for the class flags
   below; a subgroup alone is not represented). Several bounds: the tightest (a minimum without empty
