@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+from pydantic import ValidationError
 from test_rules import OPTIONS, solved
 from tiny import tiny
 
@@ -110,3 +112,21 @@ def test_teacher_min_days_binds():
     assert len({p.day for p in solution.placements if "t5" in p.teachers}) == 2
     next(t for t in data["teachers"] if t["id"] == "t5")["min_days_per_week"] = 3
     _infeasible_named_and_relaxed(School.model_validate(data), "teacher_min_days", "每周至少上课天数从 3 降到 2")
+
+
+def test_bad_tag_limits_and_min_days_name_the_field():
+    data = tiny()
+    t3 = next(t for t in data["teachers"] if t["id"] == "t3")
+    t3["tag_limits"] = [{"tag": "主课", "max_per_day": 2}, {"tag": "主课", "max_consecutive": 1}]
+    t3["min_days_per_week"] = 4
+    c31 = next(c for c in data["classes"] if c["id"] == "c3-1")
+    c31["tag_limits"] = [{"tag": "主课"}]
+    with pytest.raises(ValidationError) as error:  # a field error first: the record checks wait for it
+        School.model_validate(data)
+    assert "classes.0.tag_limits.0" in str(error.value) and "give max_per_day or max_consecutive" in str(error.value)
+    c31["tag_limits"] = []
+    with pytest.raises(ValidationError) as error:
+        School.model_validate(data)
+    text = str(error.value)
+    assert "teachers.2.min_days_per_week" in text and "4 days, the school has 3" in text
+    assert "teachers.2.tag_limits.1.tag" in text and "listed twice" in text
