@@ -117,6 +117,22 @@ TEACHER_DAY_CAP = 16
 ROOM_GROUP_CAP = 100  # a room group's max_rooms: at most this many distinct rooms (FET files: up to 4)
 
 
+class TagLimit(Record):
+    """Caps on the periods of lessons carrying an activity tag (活动标签), per teacher or per class atom (rules
+    teacher_tag_hours / class_tag_hours; FET: activity tag max hours daily / continuously)."""
+
+    tag: str = Field(min_length=1)
+    max_per_day: int | None = Field(None, ge=0, le=TEACHER_DAY_CAP)  # periods of tagged lessons a day
+    # tagged periods in a row, a lunch block between two periods breaking the row
+    max_consecutive: int | None = Field(None, ge=1, le=TEACHER_DAY_CAP)
+
+    @model_validator(mode="after")
+    def _some_cap(self) -> TagLimit:
+        if self.max_per_day is None and self.max_consecutive is None:
+            raise ValueError(f"tag '{self.tag}': give max_per_day or max_consecutive")
+        return self
+
+
 class Teacher(Record):
     id: str
     name: str
@@ -129,6 +145,8 @@ class Teacher(Record):
     allow_empty_days: bool = True
     # days a week with lessons (rule teacher_max_days); None: no limit; ≥ the school's days: no effect
     max_days_per_week: int | None = Field(None, ge=0, le=7)
+    # days a week with lessons, at least (rule teacher_min_days; FET: teacher(s) min days per week); None: none
+    min_days_per_week: int | None = Field(None, ge=0, le=7)
     # free periods (空堂) between two lessons of a day, unavailable periods excepted (rule
     # teacher_max_gaps; FET: teacher(s) max gaps per week / per day); None: no cap
     max_gaps_per_week: int | None = Field(None, ge=0, le=TEACHER_WEEK_CAP)
@@ -136,6 +154,8 @@ class Teacher(Record):
     # periods taught in a row (连上), a lunch block between two periods breaking the row (rule
     # teacher_max_consecutive; FET: teacher(s) max hours continuously); None: no cap
     max_consecutive: int | None = Field(None, ge=1, le=TEACHER_DAY_CAP)
+    # caps on the periods of lessons with an activity tag (rule teacher_tag_hours), one entry per tag
+    tag_limits: list[TagLimit] = []
     unavailable: list[Slot] = []
     outside_staff: bool = False  # 校外专业人员/志愿者: after-school only, no flexible-hours rule
     after_school_days: list[int] | None = None  # days the teacher can take after-school work; None: every day
@@ -205,6 +225,11 @@ class SchoolClass(Record):
     # max beginnings at second hour above 0): at most one free period before a day's first lesson, and at most
     # this many days with one; None: no such rule (starts_first_period is the case 0)
     max_late_starts_per_week: int | None = Field(None, ge=0, le=7)
+    # periods in a row of each atom, a lunch block between two periods breaking the row (rule
+    # class_max_consecutive; FET: students (set) max hours continuously); None: no cap
+    max_consecutive: int | None = Field(None, ge=1, le=TEACHER_DAY_CAP)
+    # caps on each atom's periods of lessons with an activity tag (rule class_tag_hours), one entry per tag
+    tag_limits: list[TagLimit] = []
 
     @property
     def stage(self) -> Stage:
@@ -301,6 +326,8 @@ class Lesson(Record):
     # same starting day / hour)
     same_day_as: str | None = None
     same_hour_as: str | None = None
+    # activity tags (活动标签, FET activity tags) that teachers' and classes' tag_limits count
+    tags: list[str] = []
 
     @property
     def periods_per_week(self) -> int:
@@ -742,6 +769,11 @@ class School(Record):
                     errors.append(f"teachers[{i}].subjects[{j}]: unknown subject '{sid}' ({t.name})")
             for j, slot in enumerate(t.unavailable):
                 errors += _slot_errors(f"teachers[{i}].unavailable[{j}]", slot, n_days, stages)
+            if t.min_days_per_week is not None and t.min_days_per_week > n_days:
+                errors.append(
+                    f"teachers[{i}].min_days_per_week: {t.min_days_per_week} days, the school has {n_days} ({t.name})"
+                )
+            errors += _tag_limit_errors(f"teachers[{i}]", t.tag_limits)
         for i, r in enumerate(self.rooms):
             for j, slot in enumerate(r.unavailable):
                 errors += _slot_errors(f"rooms[{i}].unavailable[{j}]", slot, n_days, stages)
@@ -754,6 +786,7 @@ class School(Record):
                 errors.append(f"classes[{i}].sections: repeated section name ({c.name})")
             for j, slot in enumerate(c.unavailable):
                 errors += _class_slot_errors(f"classes[{i}].unavailable[{j}]", slot, c, n_days, stages)
+            errors += _tag_limit_errors(f"classes[{i}]", c.tag_limits)
         for i, a in enumerate(self.assignments):
             where = f"assignments[{i}]"
             if a.class_id not in classes:
@@ -871,6 +904,17 @@ def _unique(errors: list[str], table: str, ids: list[str], what: str = "id") -> 
         if record_id in seen:
             errors.append(f"{table}[{i}].{what}: duplicate '{record_id}'")
         seen.add(record_id)
+
+
+def _tag_limit_errors(where: str, limits: list[TagLimit]) -> list[str]:
+    """One entry per tag: two would be two caps on one thing."""
+    seen: set[str] = set()
+    errors = []
+    for j, limit in enumerate(limits):
+        if limit.tag in seen:
+            errors.append(f"{where}.tag_limits[{j}].tag: tag '{limit.tag}' listed twice")
+        seen.add(limit.tag)
+    return errors
 
 
 def _room_set_errors(where: str, lesson: Lesson, rooms: dict[str, Room]) -> list[str]:

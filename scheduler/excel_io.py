@@ -113,9 +113,15 @@ SHEETS: dict[str, list[Column]] = {
         _c("min_lessons_per_day", "int", "有课的日子每天至少几节（0–16）；空=不限"),
         _c("allow_empty_days", "bool", "允许某天没有课（否则每天都要达到最少节数）：TRUE/FALSE，默认 TRUE"),
         _c("max_days_per_week", "int", "每周最多几天有课（0–7）；空=不限"),
+        _c("min_days_per_week", "int", "每周至少几天有课（0–7）；空=不限"),
         _c("max_gaps_per_week", "int", "每周最多几节空堂；空=不限"),
         _c("max_gaps_per_day", "int", "每天最多几节空堂；空=不限"),
         _c("max_consecutive", "int", "最多连上几节（午休隔开的不算连上）；空=不限"),
+        _c(
+            "tag_limits",
+            "json",
+            '带某活动标签的课每天/连上最多几节：JSON，如 [{"tag": "实验", "max_per_day": 2, "max_consecutive": 1}]',
+        ),
         _c("outside_staff", "bool", "外聘：TRUE/FALSE"),
         _c("after_school_days", "days", "可承担课后服务的日子（1=周一，逗号分隔）；空=每天；none=不承担"),
     ],
@@ -147,6 +153,12 @@ SHEETS: dict[str, list[Column]] = {
         _c("max_gaps_per_week", "int", "每个分组每周最多几节空堂（不排课时段不算）；空=不限"),
         _c("max_gaps_per_day", "int", "每个分组每天最多几节空堂（不排课时段不算）；空=不限"),
         _c("max_late_starts_per_week", "int", "每周最多几天可晚一节（从第2个可排课节次）开始上课；空=不限"),
+        _c("max_consecutive", "int", "每个分组最多连上几节（午休隔开的不算连上）；空=不限"),
+        _c(
+            "tag_limits",
+            "json",
+            '每个分组带某活动标签的课每天/连上最多几节：JSON，如 [{"tag": "实验", "max_per_day": 2}]',
+        ),
     ],
     "class_unavailable": [
         _c("class", "str", "班级编号"),
@@ -188,6 +200,7 @@ SHEETS: dict[str, list[Column]] = {
         _c("same_day_as", "str", "与哪门课（课程编号）在同一天上（每周次数相同）"),
         _c("same_hour_as", "str", "与哪门课（课程编号）在同一节次开始（每周次数相同）"),
         _c("rooms", "list", "可用教室编号（任选其一，连堂课同一间），逗号分隔；空=按学科教室类型"),
+        _c("tags", "list", "活动标签（教师、班级的标签课时上限按它计），逗号分隔"),
     ],
     "meetings": [
         _c("id", "str", "会议编号"),

@@ -33,8 +33,10 @@ RULE_NAMES = {
     "teacher_max_day": "教师每天课时上限",
     "teacher_min_day": "教师每天最少课时",
     "teacher_max_days": "教师每周上课天数上限",
+    "teacher_min_days": "教师每周上课天数下限",
     "teacher_max_gaps": "教师空堂上限",
     "teacher_max_consecutive": "教师连上节数上限",
+    "teacher_tag_hours": "教师某类（活动标签）课每天/连上节数上限",
     "pinned": "固定安排的课",
     "different_days": "同一课的各次分在不同的日子",
     "adjacent_if_same_day": "同一课在同一天的两次须连着上",
@@ -75,6 +77,8 @@ RULE_NAMES = {
     "class_unavailable": "班级不排课时段",
     "class_max_gaps": "班级空堂上限",
     "class_late_starts": "班级每周晚一节开始上课的天数上限",
+    "class_max_consecutive": "班级连上节数上限",
+    "class_tag_hours": "班级某类（活动标签）课每天/连上节数上限",
 }
 
 

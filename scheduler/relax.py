@@ -170,6 +170,54 @@ def _max_consecutive(school: School, data: dict, key: str) -> Iterator[Candidate
             )
 
 
+def _min_days(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    """One or two fewer days a week on which the teacher must teach."""
+    teacher = school.teacher_by_id[key]
+    now = teacher.min_days_per_week
+    for fewer in (1, 2):
+        if now is not None and now - fewer >= 0:
+            new = _copy(data)
+            _teacher(new, key)["min_days_per_week"] = now - fewer
+            yield f"把 {teacher.name} 每周至少上课天数从 {now} 降到 {now - fewer}", new
+
+
+def _raised_tag_limits(limits: list[dict], extra: int) -> list[str]:
+    """Raise every cap of ``limits`` (in place) by ``extra`` within the day cap; the changes in words."""
+    changes = []
+    for limit in limits:
+        for field, words in (("max_per_day", "每天上限"), ("max_consecutive", "连上上限")):
+            now = limit.get(field)
+            if now is not None and now + extra <= TEACHER_DAY_CAP:
+                limit[field] = now + extra
+                changes.append(f"「{limit['tag']}」课{words}从 {now} 节提高到 {now + extra} 节")
+    return changes
+
+
+def _tag_hours(table: str) -> Callable[[School, dict, str], Iterator[Candidate]]:
+    """One or two more periods in each tag cap of the teacher (``table`` teachers) or class (classes)."""
+
+    def candidates(school: School, data: dict, key: str) -> Iterator[Candidate]:
+        for extra in (1, 2):
+            new = _copy(data)
+            entry = next((r for r in new[table] if r["id"] == key), None)
+            changes = _raised_tag_limits(entry.get("tag_limits", []), extra) if entry else []
+            if changes:
+                yield f"把 {entry['name']} {'、'.join(changes)}", new
+
+    return candidates
+
+
+def _class_max_consecutive(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    """One or two more periods in a row for the class."""
+    school_class = school.class_by_id.get(key)
+    now = school_class.max_consecutive if school_class else None
+    for extra in (1, 2):
+        if now is not None and now + extra <= TEACHER_DAY_CAP:
+            new = _copy(data)
+            next(c for c in new["classes"] if c["id"] == key)["max_consecutive"] = now + extra
+            yield f"把 {school_class.name} 连上上限从 {now} 节提高到 {now + extra} 节", new
+
+
 def _unavailable(school: School, data: dict, key: str) -> Iterator[Candidate]:
     teacher = school.teacher_by_id[key]
     days = sorted({slot.day for slot in teacher.unavailable})
@@ -500,6 +548,8 @@ RELAXERS: dict[str, Callable[[School, dict, str], Iterator[Candidate]]] = {
     "teacher_min_day": _teacher_min_day,
     "teacher_max_gaps": _max_gaps,
     "teacher_max_consecutive": _max_consecutive,
+    "teacher_min_days": _min_days,
+    "teacher_tag_hours": _tag_hours("teachers"),
     "teacher_unavailable": _unavailable,
     "room_capacity": _room,
     "as_room_capacity": _room,
@@ -520,6 +570,8 @@ RELAXERS: dict[str, Callable[[School, dict, str], Iterator[Candidate]]] = {
     "class_unavailable": _class_unavailable,
     "class_max_gaps": _class_max_gaps,
     "class_late_starts": _class_late_starts,
+    "class_max_consecutive": _class_max_consecutive,
+    "class_tag_hours": _tag_hours("classes"),
     "consecutive": _lesson_relation("consecutive_after", "紧接着上"),
     "grouped": _lesson_relation("grouped_with", "同一天连着上"),
     "ordered": _lesson_relation("ordered_after", "排在其后"),

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from scheduler.check.context import Context
 from scheduler.check.report import Violation
-from scheduler.domain import SchoolClass, clock, minutes
+from scheduler.check.timeline import long_rows
+from scheduler.domain import BellSchedule, SchoolClass, TagLimit, clock, minutes
 
 
 def check_double_span(ctx: Context) -> Iterator[Violation]:
@@ -232,6 +233,72 @@ def check_class_max_gaps(ctx: Context) -> Iterator[Violation]:
                     message=f"{ctx.atom_name(atom)} 一周共有 {total} 节空堂，上限 {per_week} 节",
                     class_id=school_class.id,
                 )
+
+
+def check_class_max_consecutive(ctx: Context) -> Iterator[Violation]:
+    """Per atom of a class with ``max_consecutive``: ≤ that many covered periods in a row (a lunch block of the
+    day ends the row)."""
+    for school_class in ctx.school.classes:
+        limit = school_class.max_consecutive
+        if limit is None:
+            continue
+        schedule = ctx.school.schedule_by_stage[school_class.stage]
+        for atom in school_class.atoms():
+            for day in ctx.day_numbers:
+                for start, period in long_rows(schedule, day, _covered_periods(ctx, atom, day), limit):
+                    yield Violation(
+                        rule="class_max_consecutive",
+                        message=f"{ctx.atom_name(atom)} {ctx.day_name(day)} 第{start}–{period}节 连上 "
+                        f"{limit + 1} 节，超过连上上限 {limit} 节",
+                        class_id=school_class.id,
+                        day=day,
+                        period=period,
+                    )
+
+
+def check_class_tag_hours(ctx: Context) -> Iterator[Violation]:
+    """Per entry of a class's ``tag_limits`` and atom: periods of sessions of lessons carrying the tag
+    ≤ ``max_per_day`` on a day and ≤ ``max_consecutive`` in a row (a lunch block ends the row)."""
+    for school_class in ctx.school.classes:
+        schedule = ctx.school.schedule_by_stage[school_class.stage]
+        for limit in school_class.tag_limits:
+            for atom in school_class.atoms():
+                tagged = [s for s in ctx.by_atom.get(atom, []) if limit.tag in s.lesson.tags]
+                per_day: dict[int, set[int]] = {}
+                for session in tagged:
+                    per_day.setdefault(session.day, set()).update(session.periods)
+                for day, periods in sorted(per_day.items()):
+                    yield from _tag_day_violations(ctx, school_class, atom, day, schedule, periods, limit)
+
+
+def _tag_day_violations(
+    ctx: Context,
+    school_class: SchoolClass,
+    atom: str,
+    day: int,
+    schedule: BellSchedule,
+    periods: set[int],
+    limit: TagLimit,
+) -> Iterator[Violation]:
+    """An atom's day of tagged periods against one tag limit."""
+    name = f"{ctx.atom_name(atom)} {ctx.day_name(day)}"
+    if limit.max_per_day is not None and len(periods) > limit.max_per_day:
+        yield Violation(
+            rule="class_tag_hours",
+            message=f"{name} 有「{limit.tag}」课 {len(periods)} 节，超过每天上限 {limit.max_per_day} 节",
+            class_id=school_class.id,
+            day=day,
+        )
+    if limit.max_consecutive is not None:
+        for start, period in long_rows(schedule, day, periods, limit.max_consecutive):
+            yield Violation(
+                rule="class_tag_hours",
+                message=f"{name} 第{start}–{period}节 连上「{limit.tag}」课 {limit.max_consecutive + 1} 节，"
+                f"超过连上上限 {limit.max_consecutive} 节",
+                class_id=school_class.id,
+                day=day,
+                period=period,
+            )
 
 
 def check_latest_end(ctx: Context) -> Iterator[Violation]:

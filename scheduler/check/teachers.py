@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from scheduler.check.context import Context
 from scheduler.check.report import Violation
-from scheduler.check.timeline import Session, lunch_before
+from scheduler.check.timeline import Session, long_rows
 from scheduler.domain import minutes
 
 
@@ -121,6 +121,22 @@ def check_teacher_max_days(ctx: Context) -> Iterator[Violation]:
             )
 
 
+def check_teacher_min_days(ctx: Context) -> Iterator[Violation]:
+    """A teacher with lessons has sessions on ≥ ``min_days_per_week`` days (when set)."""
+    for teacher in ctx.school.teachers:
+        low = teacher.min_days_per_week
+        if not low or not any(teacher.id in lesson.teachers for lesson in ctx.school.all_lessons):
+            continue
+        days = sorted({session.day for session in ctx.by_teacher.get(teacher.id, [])})
+        if len(days) < low:
+            names = "、".join(ctx.day_name(day) for day in days) or "无"
+            yield Violation(
+                rule="teacher_min_days",
+                message=f"{teacher.name} 一周只在 {len(days)} 天有课（{names}），至少 {low} 天",
+                teacher_id=teacher.id,
+            )
+
+
 def check_teacher_max_consecutive(ctx: Context) -> Iterator[Violation]:
     """A teacher teaches ≤ ``max_consecutive`` periods in a row (连上); a lunch block between two periods of
     that day ends the row."""
@@ -130,22 +146,49 @@ def check_teacher_max_consecutive(ctx: Context) -> Iterator[Violation]:
             continue
         schedules = {session.stage: session.schedule for session in sessions}
         for (day, stage), periods in sorted(teacher_day_periods(sessions).items()):
-            schedule, row, start = schedules[stage], 0, 0
-            for period in range(1, len(schedule.periods) + 1):
-                if period not in periods or lunch_before(schedule, day, period):
-                    row = 0
-                if period in periods:
-                    start = period if row == 0 else start
-                    row += 1
-                    if row == limit + 1:
-                        yield Violation(
-                            rule="teacher_max_consecutive",
-                            message=f"{ctx.teacher_name(teacher_id)} {ctx.day_name(day)} 第{start}–{period}节 连上 "
-                            f"{row} 节，超过连上上限 {limit} 节",
-                            teacher_id=teacher_id,
-                            day=day,
-                            period=period,
-                        )
+            for start, period in long_rows(schedules[stage], day, periods, limit):
+                yield Violation(
+                    rule="teacher_max_consecutive",
+                    message=f"{ctx.teacher_name(teacher_id)} {ctx.day_name(day)} 第{start}–{period}节 连上 "
+                    f"{limit + 1} 节，超过连上上限 {limit} 节",
+                    teacher_id=teacher_id,
+                    day=day,
+                    period=period,
+                )
+
+
+def check_teacher_tag_hours(ctx: Context) -> Iterator[Violation]:
+    """Per entry of a teacher's ``tag_limits``: periods of the teacher's sessions of lessons carrying the tag
+    ≤ ``max_per_day`` on a day and ≤ ``max_consecutive`` in a row (a lunch block ends the row)."""
+    for teacher_id, sessions in ctx.by_teacher.items():
+        teacher = ctx.school.teacher_by_id[teacher_id]
+        for limit in teacher.tag_limits:
+            tagged = [s for s in sessions if limit.tag in s.lesson.tags]
+            per_day = Counter()
+            for session in tagged:
+                per_day[session.day] += session.lesson.duration
+            for day, taught in sorted(per_day.items()):
+                if limit.max_per_day is not None and taught > limit.max_per_day:
+                    yield Violation(
+                        rule="teacher_tag_hours",
+                        message=f"{teacher.name} {ctx.day_name(day)} 上「{limit.tag}」课 {taught} 节，"
+                        f"超过每天上限 {limit.max_per_day} 节",
+                        teacher_id=teacher_id,
+                        day=day,
+                    )
+            if limit.max_consecutive is None:
+                continue
+            schedules = {session.stage: session.schedule for session in tagged}
+            for (day, stage), periods in sorted(teacher_day_periods(tagged).items()):
+                for start, period in long_rows(schedules[stage], day, periods, limit.max_consecutive):
+                    yield Violation(
+                        rule="teacher_tag_hours",
+                        message=f"{teacher.name} {ctx.day_name(day)} 第{start}–{period}节 连上「{limit.tag}」课 "
+                        f"{limit.max_consecutive + 1} 节，超过连上上限 {limit.max_consecutive} 节",
+                        teacher_id=teacher_id,
+                        day=day,
+                        period=period,
+                    )
 
 
 def teacher_day_periods(sessions: list[Session]) -> dict[tuple[int, str], set[int]]:

@@ -7,6 +7,7 @@ when they are on the same day and their clock intervals intersect.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from scheduler.domain import BellSchedule, Lesson, School, Subject, minutes
@@ -22,6 +23,20 @@ def lunch_before(schedule: BellSchedule, day: int, period: int) -> bool:
         block.kind == "lunch" and (block.days is None or day in block.days) and end <= minutes(block.start) < start
         for block in schedule.blocks
     )
+
+
+def long_rows(schedule: BellSchedule, day: int, periods: set[int], limit: int) -> Iterator[tuple[int, int]]:
+    """(first period, the period that makes it ``limit`` + 1) of each row of ``periods`` in a row longer than
+    ``limit``; a lunch block of that day between two periods ends the row."""
+    row, start = 0, 0
+    for period in range(1, len(schedule.periods) + 1):
+        if period not in periods or lunch_before(schedule, day, period):
+            row = 0
+        if period in periods:
+            start = period if row == 0 else start
+            row += 1
+            if row == limit + 1:
+                yield start, period
 
 
 @dataclass(eq=False)

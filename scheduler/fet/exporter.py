@@ -59,7 +59,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
 
-from scheduler.domain import BellSchedule, School, minutes
+from scheduler.domain import BellSchedule, School, TagLimit, minutes
 from scheduler.fet.report import ExportReport
 
 FET_VERSION = "6.8.5"
@@ -140,7 +140,13 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
         element = _sub(subjects, "Subject")
         _sub(element, "Name", subject_name[s.id])
         _sub(element, "Comments", f"scheduler-id: {s.id}")
-    _sub(root, "Activity_Tags_List")
+    tags = _sub(root, "Activity_Tags_List")
+    limited = [limit.tag for r in [*school.teachers, *school.classes] for limit in r.tag_limits]
+    for tag in dict.fromkeys([*(t for lesson in school.all_lessons for t in lesson.tags), *limited]):
+        element = _sub(tags, "Activity_Tag")
+        _sub(element, "Name", tag)
+        _sub(element, "Printable", "true")
+        _sub(element, "Comments", "")
 
     load: dict[str, int] = defaultdict(int)
     for lesson in school.all_lessons:
@@ -195,6 +201,8 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
             for tid in lesson.teachers:
                 _sub(element, "Teacher", teacher_name[tid])
             _sub(element, "Subject", subject_name[lesson.subject])
+            for tag in lesson.tags:
+                _sub(element, "Activity_Tag", tag)
             for group in lesson.groups:
                 _sub(element, "Students", set_name[group])
             _sub(element, "Duration", lesson.duration)
@@ -273,13 +281,12 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
                 ],
             )
             _finish(element)
-            if not t.allow_empty_days:
-                element = _constraint(
-                    time_list,
-                    "ConstraintTeacherMinDaysPerWeek",
-                    [("Teacher_Name", teacher_name[t.id]), ("Minimum_Days_Per_Week", len(school.days))],
-                )
-                _finish(element)
+        # FET keeps one min days per week a teacher: every day (no empty days, see above) or min_days_per_week
+        min_days = len(school.days) if t.min_lessons_per_day and not t.allow_empty_days else t.min_days_per_week or 0
+        if min_days:
+            fields = [("Teacher_Name", teacher_name[t.id]), ("Minimum_Days_Per_Week", min_days)]
+            _finish(_constraint(time_list, "ConstraintTeacherMinDaysPerWeek", fields))
+        _tag_limits(time_list, t.tag_limits, "Teacher", [("Teacher_Name", teacher_name[t.id])])
         if t.max_consecutive is not None:
             fields = [("Teacher_Name", teacher_name[t.id]), ("Maximum_Hours_Continuously", t.max_consecutive)]
             _finish(_constraint(time_list, "ConstraintTeacherMaxHoursContinuously", fields))
@@ -306,6 +313,15 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
         )
     if n_max_days:
         expressed.append(f"ConstraintTeacherMaxDaysPerWeek for {n_max_days} teachers (teacher.max_days_per_week)")
+    n_min_days = sum(bool(t.min_days_per_week) for t in school.teachers)
+    if n_min_days:
+        expressed.append(f"ConstraintTeacherMinDaysPerWeek for {n_min_days} teachers (teacher.min_days_per_week)")
+    n_tagged = sum(bool(r.tag_limits) for r in [*school.teachers, *school.classes])
+    if n_tagged:
+        expressed.append(
+            f"Activity_Tag of each lesson's activities (lesson.tags); ConstraintTeacher / StudentsSet ActivityTag"
+            f"MaxHoursDaily / Continuously for {n_tagged} teachers and classes (tag_limits)"
+        )
     if n_max_gaps:
         expressed.append(
             f"ConstraintTeacherMaxGapsPerWeek / PerDay for {n_max_gaps} teachers (teacher.max_gaps_per_week / per_day)"
@@ -359,6 +375,10 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
         ):
             if limit is not None:
                 _finish(_constraint(time_list, tag, [("Max_Gaps", limit), ("Students", set_name[c.id])]))
+        _tag_limits(time_list, c.tag_limits, "StudentsSet", [("Students", set_name[c.id])])
+        if c.max_consecutive is not None:
+            fields = [("Maximum_Hours_Continuously", c.max_consecutive), ("Students", set_name[c.id])]
+            _finish(_constraint(time_list, "ConstraintStudentsSetMaxHoursContinuously", fields))
         if c.max_late_starts_per_week is not None:
             _finish(
                 _constraint(
@@ -378,6 +398,9 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
         "ConstraintStudentsSetNotAvailableTimes: periods before the earliest start / after the latest end, "
         "class.unavailable (a section's slots for its subgroup)"
     )
+    n_rows = sum(c.max_consecutive is not None for c in school.classes)
+    if n_rows:
+        expressed.append(f"ConstraintStudentsSetMaxHoursContinuously for {n_rows} classes (class.max_consecutive)")
     n_late = sum(c.max_late_starts_per_week is not None for c in school.classes)
     if n_late:
         expressed.append(
@@ -754,6 +777,20 @@ def _relations(school: School, time_list: ET.Element, activity_ids: dict[str, li
             written["ConstraintActivityEndsStudentsDay"] += 1
             _finish(_constraint(time_list, "ConstraintActivityEndsStudentsDay", [("Activity_Id", aid)]))
     return [f"{tag} ×{n}: lesson relations, session by session" for tag, n in written.items()]
+
+
+def _tag_limits(time_list: ET.Element, limits: list[TagLimit], who: str, named: list[tuple[str, object]]) -> None:
+    """A teacher's (``who`` "Teacher") or students set's ("StudentsSet") tag limits as FET activity tag max hours
+    daily / continuously constraints (FET names the tag Activity_Tag_Name for teachers, Activity_Tag for students)."""
+    tag_field = "Activity_Tag_Name" if who == "Teacher" else "Activity_Tag"
+    for limit in limits:
+        for kind, field, cap in (
+            ("Daily", "Maximum_Hours_Daily", limit.max_per_day),
+            ("Continuously", "Maximum_Hours_Continuously", limit.max_consecutive),
+        ):
+            if cap is not None:
+                fields = [*named, (tag_field, limit.tag), (field, cap)]
+                _finish(_constraint(time_list, f"Constraint{who}ActivityTagMaxHours{kind}", fields))
 
 
 def _overlapped(schedule: BellSchedule, start: str, end: str) -> list[int]:

@@ -18,7 +18,12 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   ConstraintTeachersMaxDaysPerWeek for every teacher) → ``max_days_per_week``, the smallest given;
   max gaps per week / per day (ConstraintTeacher(s)MaxGapsPerWeek / PerDay) → ``max_gaps_per_week``
   / ``max_gaps_per_day``, the smallest given (below 100 %: only the soft goal teacher_gaps); max hours
-  continuously (ConstraintTeacher(s)MaxHoursContinuously) → ``max_consecutive``, the smallest given.
+  continuously (ConstraintTeacher(s)MaxHoursContinuously) → ``max_consecutive``, the smallest given;
+  activity tag max hours daily / continuously (ConstraintTeacher(s)ActivityTagMaxHoursDaily / Continuously)
+  → an entry of ``tag_limits`` per tag (the smallest given), and the activities' tags that such a mapped
+  constraint (of teachers or students) counts → ``Lesson.tags`` (other tags have no effect here and are left
+  out; parts of a split activity with different counted tags become separate lessons); min days per week of
+  fewer than every day (ConstraintTeacher(s)MinDaysPerWeek) → ``min_days_per_week``, the largest given.
   A break hour on only some days is unavailable to every teacher (FET places nothing in a break). FET
   counts neither breaks nor not-available hours as gaps: a capped teacher's break slots on only
   some days become unavailable slots, so they are no gaps here either. FET counts gaps on one grid
@@ -84,7 +89,10 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   same starting time; parts of one split activity named together become lessons of their own first.
 - Teacher(s) min hours daily (100 %) → ``Teacher.min_lessons_per_day`` / ``allow_empty_days``;
   teacher(s) min days per week of every day → ``allow_empty_days`` false (FET's own way: it refuses
-  a teacher's min hours daily without empty days), fewer days: not represented.
+  a teacher's min hours daily without empty days), fewer days: ``min_days_per_week``.
+  Students (set) max hours continuously (100 %) → ``SchoolClass.max_consecutive``, students (set) activity
+  tag max hours daily / continuously → ``SchoolClass.tag_limits``, of the whole classes meant (as for the
+  class flags below; a subgroup alone is not represented); FET counts per subgroup, the School per atom.
   Students (set) max / min hours daily (100 %) → ``SchoolClass.max_lessons_per_day`` /
   ``min_lessons_per_day`` / ``allow_empty_days`` of the whole classes meant (as for the class flags
   below; a subgroup alone is not represented). Several bounds: the tightest (a minimum without empty
@@ -305,6 +313,9 @@ class _Reader:
         # Activities occupy max different rooms / same room if consecutive at 100 %: (type, activity ids,
         # max rooms or None), decided in build()
         self.room_groups: list[tuple[str, list[int], int | None]] = []
+        # Activity tags a mapped tag constraint counts (they become Lesson.tags); class id → tag → its caps
+        self.used_tags: set[str] = set()
+        self.class_tag_limits: dict[str, dict[str, dict]] = defaultdict(dict)
 
     # ---- helpers ------------------------------------------------------------------------
     def fail(self, problem: str) -> None:
@@ -390,6 +401,8 @@ class _Reader:
                 "max_gaps_week": None,
                 "max_gaps_day": None,
                 "max_consecutive": None,
+                "min_days": None,
+                "tag_limits": {},  # activity tag → {"tag", "max_per_day", "max_consecutive"}
             }
 
     def read_rooms(self) -> None:
@@ -833,6 +846,78 @@ class _Reader:
             _keep_smallest(teacher, "max_consecutive", _continuous_limit(element))
         return "mapped", "max_consecutive of every teacher"
 
+    def _c_ConstraintTeacherActivityTagMaxHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        teacher = self._teacher(element, "Teacher_Name", where)
+        return self._teacher_tag_cap([teacher] if teacher else [], element, "max_per_day")
+
+    def _c_ConstraintTeachersActivityTagMaxHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._teacher_tag_cap(list(self.teachers.values()), element, "max_per_day")
+
+    def _c_ConstraintTeacherActivityTagMaxHoursContinuously(
+        self, element: ET.Element, where: str
+    ) -> tuple[Outcome, str]:
+        teacher = self._teacher(element, "Teacher_Name", where)
+        return self._teacher_tag_cap([teacher] if teacher else [], element, "max_consecutive")
+
+    def _c_ConstraintTeachersActivityTagMaxHoursContinuously(
+        self, element: ET.Element, where: str
+    ) -> tuple[Outcome, str]:
+        return self._teacher_tag_cap(list(self.teachers.values()), element, "max_consecutive")
+
+    def _teacher_tag_cap(self, teachers: list[dict], element: ET.Element, field: str) -> tuple[Outcome, str]:
+        """Teacher(s) activity tag max hours daily / continuously → an entry of the teachers' ``tag_limits``."""
+        tag = _name(element, "Activity_Tag_Name")
+        self.used_tags.add(tag)
+        for teacher in teachers:
+            _tighten_tag_cap(teacher["tag_limits"], tag, field, _tag_cap(element, field))
+        return "mapped", f"teacher.tag_limits[].{field} (rule teacher_tag_hours), lessons of the tag: Lesson.tags"
+
+    def _c_ConstraintStudentsActivityTagMaxHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._class_tag_cap(element, None, "max_per_day", where)
+
+    def _c_ConstraintStudentsSetActivityTagMaxHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._class_tag_cap(element, _name(element, "Students"), "max_per_day", where)
+
+    def _c_ConstraintStudentsActivityTagMaxHoursContinuously(
+        self, element: ET.Element, where: str
+    ) -> tuple[Outcome, str]:
+        return self._class_tag_cap(element, None, "max_consecutive", where)
+
+    def _c_ConstraintStudentsSetActivityTagMaxHoursContinuously(
+        self, element: ET.Element, where: str
+    ) -> tuple[Outcome, str]:
+        return self._class_tag_cap(element, _name(element, "Students"), "max_consecutive", where)
+
+    def _class_tag_cap(self, element: ET.Element, students: str | None, field: str, where: str) -> tuple[Outcome, str]:
+        """Students (set) activity tag max hours daily / continuously → an entry of the ``tag_limits`` of the whole
+        classes meant (FET caps each subgroup, the School each atom: the same)."""
+        chosen = self._whole_classes(students, where)
+        if chosen is None:
+            return "not_represented", "only some sections of a class: the School sets this per class"
+        tag = _name(element, "Activity_Tag")
+        self.used_tags.add(tag)
+        for school_class in chosen:
+            _tighten_tag_cap(self.class_tag_limits[school_class["id"]], tag, field, _tag_cap(element, field))
+        return "mapped", f"class.tag_limits[].{field} (rule class_tag_hours), lessons of the tag: Lesson.tags"
+
+    def _c_ConstraintStudentsMaxHoursContinuously(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._class_continuous(element, None, where)
+
+    def _c_ConstraintStudentsSetMaxHoursContinuously(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._class_continuous(element, _name(element, "Students"), where)
+
+    def _class_continuous(self, element: ET.Element, students: str | None, where: str) -> tuple[Outcome, str]:
+        """Students (set) max hours continuously → ``max_consecutive`` (the smallest given) of the whole classes
+        meant (FET counts per subgroup, the School per atom)."""
+        chosen = self._whole_classes(students, where)
+        if chosen is None:
+            return "not_represented", "only some sections of a class: the School sets this per class"
+        limit = _continuous_limit(element)
+        for school_class in chosen:
+            current = school_class.get("max_consecutive")
+            school_class["max_consecutive"] = limit if current is None else min(limit, current)
+        return "mapped", "class.max_consecutive (rule class_max_consecutive)"
+
     def _c_ConstraintTeacherMinHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         teacher = self._teacher(element, "Teacher_Name", where)
         return self._teacher_min([teacher] if teacher else [], element)
@@ -855,17 +940,20 @@ class _Reader:
 
     def _c_ConstraintTeacherMinDaysPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         teacher = self._teacher(element, "Teacher_Name", where)
-        return self._teacher_every_day([teacher] if teacher else [], element)
+        return self._teacher_min_days([teacher] if teacher else [], element)
 
     def _c_ConstraintTeachersMinDaysPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
-        return self._teacher_every_day(list(self.teachers.values()), element)
+        return self._teacher_min_days(list(self.teachers.values()), element)
 
-    def _teacher_every_day(self, teachers: list[dict], element: ET.Element) -> tuple[Outcome, str]:
-        """Teacher(s) min days per week of every day → lessons every day: ``allow_empty_days`` false (with a
-        minimum of at least 1). FET's way of a teacher's min hours daily without empty days."""
+    def _teacher_min_days(self, teachers: list[dict], element: ET.Element) -> tuple[Outcome, str]:
+        """Teacher(s) min days per week: of every day → lessons every day, ``allow_empty_days`` false (with a
+        minimum of at least 1; FET's way of a teacher's min hours daily without empty days); of fewer days →
+        ``min_days_per_week``, the largest given."""
         days = _int(element, "Minimum_Days_Per_Week", 0)
         if 0 < days < len(self.day_names):
-            return "not_represented", "fewer than every day: the School can only ask for lessons on every day"
+            for teacher in teachers:
+                teacher["min_days"] = days if teacher["min_days"] is None else max(days, teacher["min_days"])
+            return "mapped", "fewer than every day: teacher.min_days_per_week (rule teacher_min_days)"
         for teacher in teachers if days else []:
             teacher["min_day"] = _tighter_min(teacher.get("min_day"), 1, False)
         return "mapped", "every day: teacher.allow_empty_days false (rule teacher_min_day)"
@@ -1577,7 +1665,7 @@ class _Reader:
         shapes: dict[tuple, list[_Activity]] = defaultdict(list)
         for a in self.activities.values():
             key = (a.group_id, a.duration, a.room, tuple(a.teachers), a.subject, tuple(a.groups), a.allowed, a.alone)
-            key += (a.ends_day, a.rooms, a.days_key, a.room_groups)
+            key += (a.ends_day, a.rooms, a.days_key, a.room_groups, self._counted_tags(a))
             shapes[key].append(a)
         lessons = []
         per_group = Counter(key[0] for key in shapes)
@@ -1617,6 +1705,7 @@ class _Reader:
                         "rooms": sorted(first.rooms) if first.rooms else None,
                         "pinned": pinned,
                         "allowed_starts": allowed,
+                        "tags": list(self._counted_tags(first)),
                     }
                 )
         self._spread_lessons(lessons, members)
@@ -1656,6 +1745,8 @@ class _Reader:
                     "max_gaps_per_week": t["max_gaps_week"],
                     "max_gaps_per_day": t["max_gaps_day"],
                     "max_consecutive": t["max_consecutive"],
+                    "min_days_per_week": t["min_days"],
+                    "tag_limits": list(t["tag_limits"].values()),
                     "unavailable": [s for d, h in sorted(unavailable) if (s := slot(d, h))],
                 }
             )
@@ -1673,6 +1764,8 @@ class _Reader:
         self._class_unavailable(removed, slot)
         self._ends_day_lessons(lessons, members)
         self._class_day_bounds(n_periods)
+        for school_class in self.classes:
+            school_class["tag_limits"] = list(self.class_tag_limits[school_class["id"]].values())
         subjects = [
             {**s, "max_per_day": min(8, n_periods), "room_type": self.room_type_of_subject.get(s["id"])}
             for s in self.subjects.values()
@@ -1706,6 +1799,10 @@ class _Reader:
             "lessons": lessons,
             "room_groups": room_groups,
         }
+
+    def _counted_tags(self, activity: _Activity) -> tuple[str, ...]:
+        """The activity's tags that a mapped tag constraint counts (the others have no effect here)."""
+        return tuple(dict.fromkeys(t for t in activity.tags if t in self.used_tags))
 
     def _stage_pupilless(self, lessons: list[dict]) -> None:
         """A lesson without pupils follows the bell schedule of its teachers' other lessons (every stage's
@@ -1951,6 +2048,20 @@ def _text(element: ET.Element, tag: str) -> str:
 
 def _continuous_limit(element: ET.Element) -> int:
     return max(1, min(TEACHER_DAY_CAP, _int(element, "Maximum_Hours_Continuously", TEACHER_DAY_CAP)))
+
+
+def _tag_cap(element: ET.Element, field: str) -> int:
+    """The cap of an activity tag max hours daily (``max_per_day``) / continuously (``max_consecutive``)
+    constraint, within the day cap (above it no teacher or class could reach it anyway)."""
+    if field == "max_consecutive":
+        return _continuous_limit(element)
+    return max(0, min(TEACHER_DAY_CAP, _int(element, "Maximum_Hours_Daily", TEACHER_DAY_CAP)))
+
+
+def _tighten_tag_cap(limits: dict[str, dict], tag: str, field: str, cap: int) -> None:
+    """Several caps on one tag: the smallest holds."""
+    entry = limits.setdefault(tag, {"tag": tag, "max_per_day": None, "max_consecutive": None})
+    entry[field] = cap if entry[field] is None else min(cap, entry[field])
 
 
 def _days_apart(lesson: dict, other: str, days: int) -> None:

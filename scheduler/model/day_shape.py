@@ -9,7 +9,7 @@ from functools import partial
 from ortools.sat.python import cp_model
 
 from scheduler.domain import BellSchedule, Lesson, SchoolClass, minutes
-from scheduler.model.teachers import gap_flags
+from scheduler.model.teachers import add_day_cap, add_row_cap, gap_flags
 from scheduler.model.variables import Vars, period_minutes
 
 
@@ -202,6 +202,48 @@ def add_class_max_gaps(m: cp_model.CpModel, v: Vars) -> None:
                 week += gaps
             if per_week is not None and len(week) > per_week:
                 m.add(sum(week) <= per_week).only_enforce_if(guard)
+
+
+def _atom_day_tag_cover(v: Vars, atom: str, day: int, tag: str | None) -> dict[int, list[cp_model.IntVar]]:
+    """Period → the start variables of the atom's sessions covering it that day (with ``tag``: of lessons
+    carrying it only)."""
+    cover: dict[int, list[cp_model.IntVar]] = {}
+    for lesson, period, var in _atom_day_periods(v, atom, day):
+        if tag is None or tag in lesson.tags:
+            cover.setdefault(period, []).append(var)
+    return cover
+
+
+def add_class_max_consecutive(m: cp_model.CpModel, v: Vars) -> None:
+    """Each atom of a class with ``max_consecutive`` has at most that many periods in a row, a lunch block
+    ending the row (FET: students (set) max hours continuously, per subgroup; a break ends it)."""
+    school = v.school
+    for school_class in school.classes:
+        limit = school_class.max_consecutive
+        if limit is None:
+            continue
+        schedule = school.schedule_by_stage[school_class.stage]
+        guard = v.enforce("class_max_consecutive", school_class.id)
+        for atom in school_class.atoms():
+            for day in v.days:
+                add_row_cap(m, schedule, day, _atom_day_tag_cover(v, atom, day, None), limit, guard)
+
+
+def add_class_tag_hours(m: cp_model.CpModel, v: Vars) -> None:
+    """Per entry of a class's ``tag_limits``, for each atom: the periods of lessons carrying the tag number
+    ≤ ``max_per_day`` on each day and ≤ ``max_consecutive`` in a row, a lunch block ending the row (FET:
+    students (set) activity tag max hours daily / continuously, per subgroup)."""
+    school = v.school
+    for school_class in school.classes:
+        schedule = school.schedule_by_stage[school_class.stage]
+        for limit in school_class.tag_limits:
+            guard = v.enforce("class_tag_hours", school_class.id)
+            for atom in school_class.atoms():
+                for day in v.days:
+                    cover = _atom_day_tag_cover(v, atom, day, limit.tag)
+                    add_day_cap(m, cover, limit.max_per_day, guard)
+                    if limit.max_consecutive is not None:
+                        add_row_cap(m, schedule, day, cover, limit.max_consecutive, guard)
 
 
 def add_class_late_starts(m: cp_model.CpModel, v: Vars) -> None:

@@ -103,11 +103,33 @@ def add_teacher_max_days(m: cp_model.CpModel, v: Vars) -> None:
         m.add(sum(teaches.values()) <= limit).only_enforce_if(v.enforce("teacher_max_days", teacher.id))
 
 
-def teacher_day_cover(v: Vars, teacher: str) -> Iterator[tuple[BellSchedule, int, dict[int, list[cp_model.IntVar]]]]:
+def add_teacher_min_days(m: cp_model.CpModel, v: Vars) -> None:
+    """A teacher with lessons teaches on at least ``min_days_per_week`` days (FET: teacher(s) min days per
+    week, at 100 %)."""
+    for teacher in v.school.teachers:
+        low = teacher.min_days_per_week
+        if not low or not v.lessons_by_teacher[teacher.id]:
+            continue
+        teaches = []
+        for day in v.days:
+            starts = [
+                var for lesson in v.lessons_by_teacher[teacher.id] for d, _, var in v.starts_of(lesson) if d == day
+            ]
+            if starts:
+                flag = m.new_bool_var(f"teaches_some[{teacher.id},{day}]")
+                m.add_bool_or(starts).only_enforce_if(flag)
+                teaches.append(flag)
+        m.add(sum(teaches) >= low).only_enforce_if(v.enforce("teacher_min_days", teacher.id))
+
+
+def teacher_day_cover(
+    v: Vars, teacher: str, tag: str | None = None
+) -> Iterator[tuple[BellSchedule, int, dict[int, list[cp_model.IntVar]]]]:
     """Per bell schedule the teacher teaches in and per day: period → the start variables of the
-    teacher's sessions covering it (at most one true, by teacher_clash)."""
+    teacher's sessions covering it (at most one true, by teacher_clash); with ``tag``, of the sessions of
+    lessons carrying that tag only."""
     school = v.school
-    lessons = v.lessons_by_teacher[teacher]
+    lessons = [lesson for lesson in v.lessons_by_teacher[teacher] if tag is None or tag in lesson.tags]
     for stage in dict.fromkeys(school.stage_of(lesson) for lesson in lessons):
         schedule = school.schedule_by_stage[stage]
         stage_lessons = [lesson for lesson in lessons if school.stage_of(lesson) == stage]
@@ -149,11 +171,47 @@ def add_teacher_max_consecutive(m: cp_model.CpModel, v: Vars) -> None:
             continue
         guard = v.enforce("teacher_max_consecutive", teacher.id)
         for schedule, day, cover in teacher_day_cover(v, teacher.id):
-            for run in _unbroken_runs(schedule, day):
-                for start in range(len(run) - limit):
-                    window = [var for p in run[start : start + limit + 1] for var in cover[p]]
-                    if len(window) > limit:
-                        m.add(sum(window) <= limit).only_enforce_if(guard)
+            add_row_cap(m, schedule, day, cover, limit, guard)
+
+
+def add_teacher_tag_hours(m: cp_model.CpModel, v: Vars) -> None:
+    """Per entry of a teacher's ``tag_limits``: the periods of the teacher's lessons carrying the tag number
+    ≤ ``max_per_day`` on each day, and ≤ ``max_consecutive`` in a row, a lunch block ending the row (FET:
+    teacher(s) activity tag max hours daily / continuously, at 100 %)."""
+    for teacher in v.school.teachers:
+        for limit in teacher.tag_limits:
+            tagged = [lesson for lesson in v.lessons_by_teacher[teacher.id] if limit.tag in lesson.tags]
+            if not tagged:
+                continue
+            guard = v.enforce("teacher_tag_hours", teacher.id)
+            for schedule, day, cover in teacher_day_cover(v, teacher.id, limit.tag):
+                add_day_cap(m, cover, limit.max_per_day, guard)
+                if limit.max_consecutive is not None:
+                    add_row_cap(m, schedule, day, cover, limit.max_consecutive, guard)
+
+
+def add_day_cap(m: cp_model.CpModel, cover: dict[int, list[cp_model.IntVar]], limit: int | None, guard: list) -> None:
+    """The periods of ``cover`` (one day of one bell schedule) that are covered number ≤ ``limit`` (None: no cap)."""
+    covered = [var for variables in cover.values() for var in variables]
+    if limit is not None and len(covered) > limit:
+        m.add(sum(covered) <= limit).only_enforce_if(guard)
+
+
+def add_row_cap(
+    m: cp_model.CpModel,
+    schedule: BellSchedule,
+    day: int,
+    cover: dict[int, list[cp_model.IntVar]],
+    limit: int,
+    guard: list,
+) -> None:
+    """No ``limit`` + 1 periods in a row of ``schedule`` on ``day`` that no lunch block interrupts are all
+    covered (``cover``: period → the start variables covering it, at most one true)."""
+    for run in _unbroken_runs(schedule, day):
+        for start in range(len(run) - limit):
+            window = [var for p in run[start : start + limit + 1] for var in cover.get(p, [])]
+            if len(window) > limit:
+                m.add(sum(window) <= limit).only_enforce_if(guard)
 
 
 def _unbroken_runs(schedule: BellSchedule, day: int) -> list[list[int]]:

@@ -33,6 +33,27 @@ CLASS_DAY_CASES = [
         ("三年级1班 一周有 2 天晚一节开始上课（周一、周二），上限 1 天",),
         school=tiny_school(patch={"classes.c1": {"max_late_starts_per_week": 1}}),
     ),
+    Case(
+        "class_max_consecutive",
+        replace(GOOD, ("c1.math", 2, 1), ("c1.math", 1, 3)),  # 三年级1班 周一: 第1、2、3节
+        {"class_id": "c1", "day": 1, "period": 3},
+        ("三年级1班 周一 第1–3节 连上 3 节，超过连上上限 2 节",),
+        school=tiny_school(patch={"classes.c1": {"max_consecutive": 2}, "subjects.math": {"max_per_day": 2}}),
+    ),
+    Case(
+        "class_tag_hours",
+        replace(GOOD, ("c1.math", 2, 1), ("c1.math", 1, 3)),  # 三年级1班 周一: 数学、体育、数学
+        {"class_id": "c1", "day": 1, "period": 3},
+        ("三年级1班 周一 第1–3节 连上「主课」课 3 节，超过连上上限 2 节",),
+        school=tiny_school(
+            patch={
+                "classes.c1": {"tag_limits": [{"tag": "主课", "max_consecutive": 2}]},
+                "lessons.c1.math": {"tags": ["主课"]},
+                "lessons.c1.pe": {"tags": ["主课"]},
+                "subjects.math": {"max_per_day": 2},
+            }
+        ),
+    ),
 ]
 
 
@@ -109,3 +130,17 @@ def test_late_start_is_at_most_one_free_period():
     ]
     # with 第1节 unavailable, only 第2节 is free before: one late day, allowed
     assert _messages("class_late_starts", rows, max_late_starts_per_week=1, unavailable=[{"day": 1, "period": 1}]) == []
+
+
+def test_lunch_ends_a_class_row_and_an_untagged_lesson_a_tag_row() -> None:
+    # 三年级1班 周一: 数学 第3节, 体育 第4节, 午餐, 数学 第5节: rows of 2 and 1
+    rows = replace(replace(GOOD, ("c1.pe", 1, 2), ("c1.pe", 1, 4)), ("c1.math", 1, 1), ("c1.math", 1, 3))
+    rows = replace(rows, ("c1.math", 2, 1), ("c1.math", 1, 5))
+    math_twice = {"subjects.math": {"max_per_day": 2}}
+    school = tiny_school(patch={"classes.c1": {"max_consecutive": 2}, **math_twice})
+    assert check(school, timetable(rows)).of("class_max_consecutive") == []
+    # 数学 第1、3节 with 体育 between: no two tagged periods in a row
+    rows = replace(GOOD, ("c1.math", 2, 1), ("c1.math", 1, 3))
+    limits = {"tag_limits": [{"tag": "主课", "max_consecutive": 1}]}
+    school = tiny_school(patch={"classes.c1": limits, "lessons.c1.math": {"tags": ["主课"]}, **math_twice})
+    assert check(school, timetable(rows)).of("class_tag_hours") == []

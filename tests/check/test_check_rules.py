@@ -190,6 +190,13 @@ CASES = [
         broken_school=tiny_school(patch={"teachers.t1": {"max_days_per_week": 1}}),
     ),
     Case(
+        "teacher_min_days",
+        replace(replace(GOOD, ("c1.math", 2, 1), ("c1.math", 1, 3)), ("c2.math", 2, 2), ("c2.math", 1, 4)),
+        {"teacher_id": "t1"},
+        ("张老师 一周只在 1 天有课（周一），至少 2 天",),
+        school=tiny_school(patch={"teachers.t1": {"min_days_per_week": 2}, "subjects.math": {"max_per_day": 2}}),
+    ),
+    Case(
         "teacher_max_gaps",
         replace(GOOD, ("c2.math", 2, 2), ("c2.math", 2, 4)),  # 张老师 周二: 第1节, 第4节
         {"teacher_id": "t1", "day": 2},
@@ -202,6 +209,19 @@ CASES = [
         {"teacher_id": "t1", "day": 1, "period": 3},
         ("张老师 周一 第1–3节 连上 3 节，超过连上上限 2 节",),
         school=tiny_school(patch={"teachers.t1": {"max_consecutive": 2}, "subjects.math": {"max_per_day": 2}}),
+    ),
+    Case(
+        "teacher_tag_hours",
+        replace(GOOD, ("c1.math", 2, 1), ("c1.math", 1, 3)),  # 张老师 周一: 三年级1班 数学 第1、3节
+        {"teacher_id": "t1", "day": 1},
+        ("张老师 周一 上「主课」课 2 节，超过每天上限 1 节",),
+        school=tiny_school(
+            patch={
+                "teachers.t1": {"tag_limits": [{"tag": "主课", "max_per_day": 1}]},
+                "lessons.c1.math": {"tags": ["主课"]},
+                "subjects.math": {"max_per_day": 2},
+            }
+        ),
     ),
     Case(
         "pinned",

@@ -938,7 +938,7 @@ def test_students_hours_daily_with_not_available_slots_map_as_they_are(tmp_path)
 
 def test_teacher_min_hours_daily_maps_both_ways(tmp_path):
     # T1: at least 2 on a day with lessons, and lessons on all 3 days (FET's way to forbid empty days); all
-    # teachers: at least 1 (an older file, no Allow_Empty_Days: empty days allowed), and on 2 days (not represented)
+    # teachers: at least 1 (an older file, no Allow_Empty_Days: empty days allowed), and on at least 2 days
     year = "<Year><Name>1</Name><Group><Name>1A</Name></Group><Group><Name>1B</Name></Group></Year>"
     activities = [("T1", "Math", "1A")] * 4 + [("T1", "Math", "1B")] * 2 + [("T2", "Art", "1B")] * 3
     path = _fet(tmp_path, year, activities, teachers=("T1", "T2"), days=3, hours=4)
@@ -953,10 +953,10 @@ def test_teacher_min_hours_daily_maps_both_ways(tmp_path):
     for fet_type in ("ConstraintTeacherMinHoursDaily", "ConstraintTeacherMinDaysPerWeek"):
         assert report.outcome_of(fet_type) == {"mapped": 1}, fet_type
     assert report.outcome_of("ConstraintTeachersMinHoursDaily") == {"mapped": 1}
-    assert report.outcome_of("ConstraintTeachersMinDaysPerWeek") == {"not_represented": 1}
-    assert {t.name: (t.min_lessons_per_day, t.allow_empty_days) for t in school.teachers} == {
-        "T1": (2, False),
-        "T2": (1, True),
+    assert report.outcome_of("ConstraintTeachersMinDaysPerWeek") == {"mapped": 1}
+    assert {t.name: (t.min_lessons_per_day, t.allow_empty_days, t.min_days_per_week) for t in school.teachers} == {
+        "T1": (2, False, 2),
+        "T2": (1, True, 2),
     }
     result = solve(school, SolveOptions(time_limit=10, workers=1))
     assert check(school, result.solution).ok
@@ -973,11 +973,16 @@ def test_teacher_min_hours_daily_maps_both_ways(tmp_path):
         [("Teacher_Name", "T2"), ("Minimum_Hours_Daily", "1"), ("Allow_Empty_Days", "true")],
     ]
     every_day = root.findall("Time_Constraints_List/ConstraintTeacherMinDaysPerWeek")
-    assert [_children(e)[1:3] for e in every_day] == [[("Teacher_Name", "T1"), ("Minimum_Days_Per_Week", "3")]]
+    # one a teacher: T1's every day (its min days of 2 is implied), T2's 2
+    assert [_children(e)[1:3] for e in every_day] == [
+        [("Teacher_Name", "T1"), ("Minimum_Days_Per_Week", "3")],
+        [("Teacher_Name", "T2"), ("Minimum_Days_Per_Week", "2")],
+    ]
     again, _ = import_fet(out)
     assert {t.id: (t.min_lessons_per_day, t.allow_empty_days) for t in again.teachers} == {
         t.id: (t.min_lessons_per_day, t.allow_empty_days) for t in school.teachers
     }
+    assert {t.name: t.min_days_per_week for t in again.teachers} == {"T1": None, "T2": 2}
 
 
 def test_activities_not_overlapping_keep_whole_lessons_apart(tmp_path):
