@@ -1316,6 +1316,39 @@ class _Reader:
             if parts[activity.group_id] > 1 and len(by_group[activity.group_id]) > 1:
                 activity.days_key = tuple(naming.get(activity.id, ()))
 
+    def _shapes(self) -> dict[tuple, list[_Activity]]:
+        """The activities by lesson shape: parts of one split activity with the same shape form one lesson."""
+        shapes: dict[tuple, list[_Activity]] = defaultdict(list)
+        for a in self.activities.values():
+            key = (a.group_id, a.duration, a.room, tuple(a.teachers), a.subject, tuple(a.groups), a.allowed, a.alone)
+            key += (a.ends_day, a.rooms, a.days_key, a.room_groups, self._counted_tags(a))
+            shapes[key].append(a)
+        return shapes
+
+    def _split_same_start_partners(self, lessons_per_group: Counter) -> bool:
+        """A split activity that became several lessons (other durations, rooms, min days…) pairs with its same
+        starting time partners part by part only if those are split alike: every split activity linked to such
+        a one by same starting time constraints (transitively) is split by the constraints naming its parts,
+        so that the constraints pair single lessons one to one. True if some activity changed."""
+        split = {group for group, n in lessons_per_group.items() if n > 1}
+        linked = [{self.activities[a].group_id for a in ids if a in self.activities} for ids in self.same_start]
+        grown = True
+        while grown:
+            grown = False
+            for groups in linked:
+                if groups & split and not groups <= split:
+                    split |= groups
+                    grown = True
+        changed = False
+        offset = len(self.min_days) + len(self.adjacent_if_same_day)
+        for index, ids in enumerate(self.same_start, start=offset):
+            for aid in dict.fromkeys(ids):
+                activity = self.activities.get(aid)
+                if activity is not None and activity.group_id in split and index not in activity.days_key:
+                    activity.days_key += (index,)
+                    changed = True
+        return changed
+
     def _relation_lessons(self, lessons: list[dict], members: dict[str, set[int]], partial_breaks: bool) -> None:
         """Two activities consecutive / grouped / ordered (if same day), three activities grouped (100 %) → the
         relation fields of the single-session lessons their activities are (``_split_related_activities``)."""
@@ -1662,11 +1695,9 @@ class _Reader:
         # Lessons: split activities of one group with the same shape (rooms included) form one lesson.
         self._split_related_activities()
         self._decide_rooms()
-        shapes: dict[tuple, list[_Activity]] = defaultdict(list)
-        for a in self.activities.values():
-            key = (a.group_id, a.duration, a.room, tuple(a.teachers), a.subject, tuple(a.groups), a.allowed, a.alone)
-            key += (a.ends_day, a.rooms, a.days_key, a.room_groups, self._counted_tags(a))
-            shapes[key].append(a)
+        shapes = self._shapes()
+        if self._split_same_start_partners(Counter(key[0] for key in shapes)):
+            shapes = self._shapes()
         lessons = []
         per_group = Counter(key[0] for key in shapes)
         seen_in_group: Counter[int] = Counter()

@@ -721,6 +721,44 @@ def test_same_starting_time_pairs_whole_lessons(tmp_path):
     assert pairs(again) == pairs(school) and len(pairs(school)) == 3
 
 
+def test_same_starting_time_partner_of_a_split_lesson_is_split_alike(tmp_path):
+    # 1A Math split 1 + 2, 1B Art split 3 + 4, paired part by part (1–3, 2–4); part 2 alone has preferred
+    # starting times, so Math is two lessons: Art must be split alike for the pairs to be whole lessons
+    year = "<Year><Name>1</Name><Group><Name>1A</Name></Group><Group><Name>1B</Name></Group></Year>"
+    activities = [("T1", "Math", "1A")] * 2 + [("T2", "Art", "1B")] * 2
+    path = _fet(tmp_path, year, activities, teachers=("T1", "T2"), days=3, hours=4)
+    text = path.read_text(encoding="utf-8")
+    for aid, group in {1: 1, 2: 1, 3: 3, 4: 3}.items():
+        text = text.replace(f"<Id>{aid}</Id><Activity_Group_Id>0<", f"<Id>{aid}</Id><Activity_Group_Id>{group}<")
+    path.write_text(text, encoding="utf-8")
+    same = "".join(
+        _element(
+            "ConstraintActivitiesSameStartingTime",
+            [("Number_of_Activities", 2), ("Activity_Id", a), ("Activity_Id", b)],
+        )
+        for a, b in ((1, 3), (2, 4))
+    )
+    afternoon = _preferred(
+        "ConstraintActivityPreferredStartingTimes",
+        "Preferred_Starting_Time",
+        "Starting_",
+        [(1, 3), (2, 3)],
+        "<Activity_Id>2</Activity_Id><Number_of_Preferred_Starting_Times>2</Number_of_Preferred_Starting_Times>",
+    )
+    school, report = import_fet(_with_constraints(path, same + afternoon))
+    assert report.outcome_of("ConstraintActivitiesSameStartingTime") == {"mapped": 2}
+    assert sorted(lesson.count for lesson in school.lessons) == [1, 1, 1, 1]
+    result = solve(school, SolveOptions(time_limit=10, workers=1))
+    assert check(school, result.solution).ok
+    starts = {(p.lesson, p.day, p.period) for p in result.solution.placements}
+    for lesson in school.lessons:
+        if lesson.same_time_as:
+            mine = {(d, h) for lid, d, h in starts if lid == lesson.id}
+            assert mine == {(d, h) for lid, d, h in starts if lid == lesson.same_time_as}
+    late = [lesson.id for lesson in school.lessons if lesson.allowed_starts]
+    assert [(p.day, p.period) in {(2, 4), (3, 4)} for p in result.solution.placements if p.lesson in late] == [True]
+
+
 def _students_limit(tag: str, field: str, limit: int, students: str | None = None) -> str:
     named = "" if students is None else f"<Students>{students}</Students>"
     return (
