@@ -116,6 +116,21 @@ TEACHER_WEEK_CAP = 60
 TEACHER_DAY_CAP = 16
 
 
+class IntervalMaxDays(Record):
+    """Periods ``first_period``…``last_period`` of a day: the teacher has a session covering one of them on at
+    most ``max_days`` days a week (rule teacher_interval_max_days)."""
+
+    first_period: int = Field(ge=1, le=TEACHER_DAY_CAP)
+    last_period: int = Field(ge=1, le=TEACHER_DAY_CAP)
+    max_days: int = Field(ge=0, le=7)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> IntervalMaxDays:
+        if self.last_period < self.first_period:
+            raise ValueError(f"last_period: {self.last_period} is before first_period {self.first_period}")
+        return self
+
+
 class Teacher(Record):
     id: str
     name: str
@@ -135,6 +150,9 @@ class Teacher(Record):
     # periods taught in a row (连上), a lunch block between two periods breaking the row (rule
     # teacher_max_consecutive; FET: teacher(s) max hours continuously); None: no cap
     max_consecutive: int | None = Field(None, ge=1, le=TEACHER_DAY_CAP)
+    # days a week with a session in a range of periods, per range (rule teacher_interval_max_days; FET:
+    # teacher(s) interval max days per week)
+    interval_max_days: list[IntervalMaxDays] = []
     unavailable: list[Slot] = []
     outside_staff: bool = False  # 校外专业人员/志愿者: after-school only, no flexible-hours rule
     after_school_days: list[int] | None = None  # days the teacher can take after-school work; None: every day
@@ -300,6 +318,10 @@ class Lesson(Record):
     # same starting day / hour)
     same_day_as: str | None = None
     same_hour_as: str | None = None
+    # min_gap: two sessions of this lesson on one day have at least this many periods between them, a lunch
+    # block between them counting as one (rule min_gap; FET: min gaps between activities, whose break
+    # hours count); None: no rule
+    min_gap: int | None = Field(None, ge=1, le=TEACHER_DAY_CAP)
 
     @property
     def periods_per_week(self) -> int:
@@ -315,6 +337,17 @@ class Meeting(Record):
     day: int = Field(ge=1)
     start: ClockTime = Field(pattern=CLOCK)
     end: ClockTime = Field(pattern=CLOCK)
+
+
+class OccupyMaxSlots(Record):
+    """Sessions of ``lessons`` together cover at most ``max_slots`` of ``slots`` (rule occupy_max_slots; FET:
+    activities occupy max time slots from selection). A slot is covered when a session of one of the
+    lessons covers that period of its day (a slot's stage null: in any stage's bell schedule)."""
+
+    id: str
+    lessons: list[str] = Field(min_length=1)
+    slots: list[Slot] = Field(min_length=1)
+    max_slots: int = Field(ge=0)
 
 
 class Weights(Record):
@@ -442,6 +475,7 @@ class School(Record):
     assignments: list[Assignment] = []
     lessons: list[Lesson] = []
     meetings: list[Meeting] = []
+    occupy_max_slots: list[OccupyMaxSlots] = []
     weights: Weights = Weights()
     flexible: FlexibleHours = FlexibleHours()
     after_school: AfterSchool | None = None
@@ -709,6 +743,13 @@ class School(Record):
                     errors.append(f"teachers[{i}].subjects[{j}]: unknown subject '{sid}' ({t.name})")
             for j, slot in enumerate(t.unavailable):
                 errors += _slot_errors(f"teachers[{i}].unavailable[{j}]", slot, n_days, stages)
+            longest = max(len(b.periods) for b in stages.values()) if stages else 0
+            for j, interval in enumerate(t.interval_max_days):
+                if stages and interval.last_period > longest:
+                    errors.append(
+                        f"teachers[{i}].interval_max_days[{j}].last_period: {interval.last_period} is past the "
+                        f"last period ({longest}) ({t.name})"
+                    )
         for i, r in enumerate(self.rooms):
             for j, slot in enumerate(r.unavailable):
                 errors += _slot_errors(f"rooms[{i}].unavailable[{j}]", slot, n_days, stages)
@@ -804,6 +845,13 @@ class School(Record):
                     errors.append(f"meetings[{i}].teachers[{j}]: unknown teacher '{tid}'")
             if not 1 <= meeting.day <= n_days:
                 errors.append(f"meetings[{i}].day: {meeting.day} is not a school day (1–{n_days})")
+        _unique(errors, "occupy_max_slots", [o.id for o in self.occupy_max_slots])
+        for i, occupy in enumerate(self.occupy_max_slots):
+            for j, lesson_id in enumerate(occupy.lessons):
+                if lesson_id not in lesson_ids:
+                    errors.append(f"occupy_max_slots[{i}].lessons[{j}]: unknown lesson '{lesson_id}'")
+            for j, slot in enumerate(occupy.slots):
+                errors += _slot_errors(f"occupy_max_slots[{i}].slots[{j}]", slot, n_days, stages)
         if self.after_school is not None:
             errors += self._after_school_errors()
         if not errors:

@@ -116,6 +116,11 @@ SHEETS: dict[str, list[Column]] = {
         _c("max_gaps_per_week", "int", "每周最多几节空堂；空=不限"),
         _c("max_gaps_per_day", "int", "每天最多几节空堂；空=不限"),
         _c("max_consecutive", "int", "最多连上几节（午休隔开的不算连上）；空=不限"),
+        _c(
+            "interval_max_days",
+            "json",
+            '在某几节有课的天数上限：JSON，如 [{"first_period": 1, "last_period": 4, "max_days": 3}]；空=不限',
+        ),
         _c("outside_staff", "bool", "外聘：TRUE/FALSE"),
         _c("after_school_days", "days", "可承担课后服务的日子（1=周一，逗号分隔）；空=每天；none=不承担"),
     ],
@@ -188,6 +193,7 @@ SHEETS: dict[str, list[Column]] = {
         _c("same_day_as", "str", "与哪门课（课程编号）在同一天上（每周次数相同）"),
         _c("same_hour_as", "str", "与哪门课（课程编号）在同一节次开始（每周次数相同）"),
         _c("rooms", "list", "可用教室编号（任选其一，连堂课同一间），逗号分隔；空=按学科教室类型"),
+        _c("min_gap", "int", "同一天的两次之间至少隔几节（午休算一节）；空=不限"),
     ],
     "meetings": [
         _c("id", "str", "会议编号"),
@@ -196,6 +202,12 @@ SHEETS: dict[str, list[Column]] = {
         _c("day", "day", "星期几（1=周一，或填名称）"),
         _c("start", "clock", "开始（HH:MM）"),
         _c("end", "clock", "结束（HH:MM）"),
+    ],
+    "occupy_max_slots": [
+        _c("id", "str", "时段组编号"),
+        _c("lessons", "list", "哪些课（课程编号），逗号分隔"),
+        _c("slots", "slots", "所选时段：星期-节次，如 1-1, 3-2"),
+        _c("max_slots", "int", "这些课最多占所选时段中的几个"),
     ],
     # ---- 课后服务 "5+2" (docs/RULES.md, after-school); a school without it leaves these sheets empty
     "after_school": [
@@ -256,6 +268,7 @@ TABLE_SHEETS = {
     "assignments": "assignments",
     "lessons": "lessons",
     "meetings": "meetings",
+    "occupy_max_slots": "occupy_max_slots",
     "weights": "weights",
     "flexible": "flexible",
     "after_school": "after_school",
@@ -305,7 +318,7 @@ def _school_rows(school: School) -> dict[str, list[dict[str, Any]]]:
         rows["bell_settings"].append({k: bell[k] for k in ("stage", "name", "afternoon_from")})
         rows["bell_periods"] += [{"stage": bell["stage"], **p} for p in bell["periods"]]
         rows["bell_blocks"] += [{"stage": bell["stage"], **b} for b in bell["blocks"]]
-    for table in ("subjects", "rooms", "classes", "assignments", "lessons", "meetings"):
+    for table in ("subjects", "rooms", "classes", "assignments", "lessons", "meetings", "occupy_max_slots"):
         rows[table] = data[table]
     rows["teachers"] = data["teachers"]
     for teacher in data["teachers"]:
@@ -585,7 +598,7 @@ def _read(path: str | Path) -> tuple[dict[str, Any], dict[tuple, Location]]:
     _read_after_school(reader, rows, data)
 
     _read_bells(reader, rows, data)
-    for table in ("subjects", "teachers", "rooms", "classes", "assignments", "lessons", "meetings"):
+    for table in ("subjects", "teachers", "rooms", "classes", "assignments", "lessons", "meetings", "occupy_max_slots"):
         data[table] = [reader.table((table, i), table, r, record) for i, (r, record) in enumerate(rows[table])]
     _read_unavailable(reader, rows, data, "teachers", "teacher_unavailable", "teacher")
     _read_unavailable(reader, rows, data, "classes", "class_unavailable", "class")

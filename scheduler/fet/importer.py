@@ -289,6 +289,10 @@ class _Reader:
         # Students (set) max / min hours daily at 100 %: (type, "max"/"min", class ids, hours, allow empty
         # days), decided in build()
         self.class_bounds: list[tuple[str, str, list[str], int, bool]] = []
+        # ConstraintMinGapsBetweenActivities at 100 %: (activity ids, MinGaps), decided in build()
+        self.min_gaps: list[tuple[list[int], int]] = []
+        # ConstraintActivitiesOccupyMaxTimeSlotsFromSelection at 100 %: (activity ids, (day, hour) slots, max)
+        self.occupy: list[tuple[list[int], list[tuple[int, int]], int]] = []
 
     # ---- helpers ------------------------------------------------------------------------
     def fail(self, problem: str) -> None:
@@ -374,6 +378,7 @@ class _Reader:
                 "max_gaps_week": None,
                 "max_gaps_day": None,
                 "max_consecutive": None,
+                "intervals": [],  # (first FET hour, end FET hour exclusive, max days), from interval max days
             }
 
     def read_rooms(self) -> None:
@@ -816,6 +821,37 @@ class _Reader:
         for teacher in self.teachers.values():
             _keep_smallest(teacher, "max_consecutive", _continuous_limit(element))
         return "mapped", "max_consecutive of every teacher"
+
+    def _c_ConstraintTeacherIntervalMaxDaysPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        teacher = self._teacher(element, "Teacher_Name", where)
+        return self._interval_max_days([teacher] if teacher else [], element, where)
+
+    def _c_ConstraintTeachersIntervalMaxDaysPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._interval_max_days(list(self.teachers.values()), element, where)
+
+    def _interval_max_days(self, teachers: list[dict], element: ET.Element, where: str) -> tuple[Outcome, str]:
+        """FET's [Interval_Start_Hour, Interval_End_Hour) (empty end: the end of the day); the periods are
+        decided in build(), once break hours are known."""
+        first = self.hour_index(_name(element, "Interval_Start_Hour"), f"{where}.Interval_Start_Hour")
+        end_name = _name(element, "Interval_End_Hour")
+        end = len(self.hour_names) if not end_name else self.hour_index(end_name, f"{where}.Interval_End_Hour")
+        max_days = max(0, min(len(self.day_names), _int(element, "Max_Days_Per_Week", len(self.day_names))))
+        if first is not None and end is not None:
+            for teacher in teachers:
+                teacher["intervals"].append((first, end, max_days))
+        return "mapped", "teacher.interval_max_days (the periods of the interval's hours)"
+
+    def _c_ConstraintMinGapsBetweenActivities(self, element: ET.Element, where: str) -> None:
+        self.min_gaps.append((_activity_ids(element), _int(element, "MinGaps", 1)))
+
+    def _c_ConstraintActivitiesOccupyMaxTimeSlotsFromSelection(self, element: ET.Element, where: str) -> None:
+        slots = []
+        for i, item in enumerate(element.findall("Selected_Time_Slot")):
+            day = self.day_index(_name(item, "Selected_Day"), f"{where}.Selected_Time_Slot[{i}].Selected_Day")
+            hour = self.hour_index(_name(item, "Selected_Hour"), f"{where}.Selected_Time_Slot[{i}].Selected_Hour")
+            if day is not None and hour is not None:
+                slots.append((day, hour))
+        self.occupy.append((_activity_ids(element), slots, _int(element, "Max_Number_of_Occupied_Time_Slots")))
 
     def _c_ConstraintTeacherMinHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         teacher = self._teacher(element, "Teacher_Name", where)
@@ -1525,6 +1561,8 @@ class _Reader:
         self._relation_lessons(lessons, members, any(h not in removed for _, h in self.breaks))
         self._paired_lessons("ConstraintActivitiesSameStartingDay", self.same_day, lessons, members, "same_day_as")
         self._paired_lessons("ConstraintActivitiesSameStartingHour", self.same_hour, lessons, members, "same_hour_as")
+        self._min_gap_lessons(lessons, members)
+        occupy_max_slots = self._occupy_max_slots(members, slot)
         self.activity_lessons = {aid: lid for lid, ids in members.items() for aid in ids}
         self.hour_periods = {self.hour_names[h]: period for h, period in period_of.items()}
         # Teachers teach what the activities say, whatever FET's qualified subjects list.
@@ -1554,6 +1592,7 @@ class _Reader:
                     "max_gaps_per_week": t["max_gaps_week"],
                     "max_gaps_per_day": t["max_gaps_day"],
                     "max_consecutive": t["max_consecutive"],
+                    "interval_max_days": _interval_periods(t["intervals"], period_of),
                     "unavailable": [s for d, h in sorted(unavailable) if (s := slot(d, h))],
                 }
             )
@@ -1602,7 +1641,50 @@ class _Reader:
             "rooms": rooms,
             "classes": self.classes,
             "lessons": lessons,
+            "occupy_max_slots": occupy_max_slots,
         }
+
+    def _min_gap_lessons(self, lessons: list[dict], members: dict[str, set[int]]) -> None:
+        """FET's min gaps between activities (100 %) → ``Lesson.min_gap`` when its activities are all the sessions
+        of one lesson (a split activity): exact, as a break hour on every day is a lunch block here, which
+        min_gap counts as one period, and a break on some days is a period. Else not represented (reported)."""
+        fet_type = "ConstraintMinGapsBetweenActivities"
+        lesson_of = {aid: lid for lid, ids in members.items() for aid in ids}
+        by_id = {lesson["id"]: lesson for lesson in lessons}
+        for ids, gaps in self.min_gaps:
+            covered = {aid for aid in ids if aid in lesson_of}
+            touched = {lesson_of[aid] for aid in covered}
+            if len(touched) > 1 or any(members[lid] != covered for lid in touched) or gaps < 1:
+                note = "activities of several lessons or only some sessions of one: the School has min_gap per lesson"
+                self.outcomes.add(fet_type, "not_represented", 100.0, note)
+                continue
+            for lid in touched:
+                lesson = by_id[lid]
+                lesson["min_gap"] = max(min(gaps, TEACHER_DAY_CAP), lesson.get("min_gap") or 0)
+            note = "one split activity = one lesson: hard rule min_gap (Lesson.min_gap = MinGaps; break hours count)"
+            self.outcomes.add(fet_type, "mapped", 100.0, note)
+
+    def _occupy_max_slots(self, members: dict[str, set[int]], slot) -> list[dict]:
+        """FET's activities occupy max time slots from selection (100 %) → ``School.occupy_max_slots`` when its
+        activities are whole lessons; selected break hours on every day are dropped (no lesson is there).
+        Else not represented (reported)."""
+        fet_type = "ConstraintActivitiesOccupyMaxTimeSlotsFromSelection"
+        lesson_of = {aid: lid for lid, ids in members.items() for aid in ids}
+        entries = []
+        for ids, slots, max_slots in self.occupy:
+            covered = {aid for aid in ids if aid in lesson_of}
+            touched = sorted({lesson_of[aid] for aid in covered})
+            if not touched or any(not members[lid] <= covered for lid in touched):
+                note = "covers only some sessions of a lesson: the School counts whole lessons"
+                self.outcomes.add(fet_type, "not_represented", 100.0, note)
+                continue
+            kept = [s for d, h in dict.fromkeys(slots) if (s := slot(d, h))]
+            if kept:
+                entries.append(
+                    {"id": f"fet-occupy-{len(entries) + 1}", "lessons": touched, "slots": kept, "max_slots": max_slots}
+                )
+            self.outcomes.add(fet_type, "mapped", 100.0, "School.occupy_max_slots over whole lessons")
+        return entries
 
     def _stage_pupilless(self, lessons: list[dict]) -> None:
         """A lesson without pupils follows the bell schedule of its teachers' other lessons (every stage's
@@ -1844,6 +1926,17 @@ def _shown(name: str, fallback: str) -> str:
 def _text(element: ET.Element, tag: str) -> str:
     found = element.find(tag)
     return (found.text or "").strip() if found is not None else ""
+
+
+def _interval_periods(intervals: list[tuple[int, int, int]], period_of: dict[int, int]) -> list[dict]:
+    """FET hour intervals [first, end) → period ranges: the periods of the interval's hours that are kept (FET
+    places nothing in a break hour). An interval with no such hour has no effect and is left out."""
+    out = []
+    for first, end, max_days in intervals:
+        periods = [period_of[h] for h in range(first, end) if h in period_of]
+        if periods:
+            out.append({"first_period": periods[0], "last_period": periods[-1], "max_days": max_days})
+    return out
 
 
 def _continuous_limit(element: ET.Element) -> int:
