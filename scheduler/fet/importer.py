@@ -18,7 +18,10 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   ConstraintTeachersMaxDaysPerWeek for every teacher) → ``max_days_per_week``, the smallest given;
   max gaps per week / per day (ConstraintTeacher(s)MaxGapsPerWeek / PerDay) → ``max_gaps_per_week``
   / ``max_gaps_per_day``, the smallest given (below 100 %: only the soft goal teacher_gaps); max hours
-  continuously (ConstraintTeacher(s)MaxHoursContinuously) → ``max_consecutive``, the smallest given.
+  continuously (ConstraintTeacher(s)MaxHoursContinuously) → ``max_consecutive``, the smallest given;
+  interval max days per week (ConstraintTeacher(s)IntervalMaxDaysPerWeek) → ``interval_max_days``, one entry
+  each: the periods of the interval's hours [start, end) (empty end: the end of the day) that are no break on
+  every day, which is exact as FET places nothing in a break.
   A break hour on only some days is unavailable to every teacher (FET places nothing in a break). FET
   counts neither breaks nor not-available hours as gaps: a capped teacher's break slots on only
   some days become unavailable slots, so they are no gaps here either. FET counts gaps on one grid
@@ -66,6 +69,11 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   the group's first; an activity not split is component 1).
 - Activities same starting time (100 %) → ``Lesson.same_time_as`` when the constraints over a set
   of lessons pair all their sessions one to one; otherwise reported as not represented.
+- Min gaps between activities (100 %) over all the sessions of one lesson → ``Lesson.min_gap`` (FET counts
+  hours of its grid, break hours too: a break on every day is a lunch block here, which min_gap counts as
+  one, and a break on some days a period); over several lessons or part of one: not represented.
+- Activities occupy max time slots from selection (100 %) over whole lessons → ``School.occupy_max_slots``
+  (the selected break hours on every day dropped: nothing is there); over part of a lesson: not represented.
 - Activities not overlapping (100 %) → ``Lesson.not_with`` between the lessons whose every session
   it lists (the larger lesson id lists the smaller); on only some sessions of a lesson: not represented.
 - Two activities consecutive / grouped, three activities grouped, two activities ordered (if same
