@@ -133,6 +133,21 @@ class TagLimit(Record):
         return self
 
 
+class IntervalMaxDays(Record):
+    """Periods ``first_period``…``last_period`` of a day: the teacher has a session covering one of them on at
+    most ``max_days`` days a week (rule teacher_interval_max_days)."""
+
+    first_period: int = Field(ge=1, le=TEACHER_DAY_CAP)
+    last_period: int = Field(ge=1, le=TEACHER_DAY_CAP)
+    max_days: int = Field(ge=0, le=7)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> IntervalMaxDays:
+        if self.last_period < self.first_period:
+            raise ValueError(f"last_period: {self.last_period} is before first_period {self.first_period}")
+        return self
+
+
 class Teacher(Record):
     id: str
     name: str
@@ -156,6 +171,9 @@ class Teacher(Record):
     max_consecutive: int | None = Field(None, ge=1, le=TEACHER_DAY_CAP)
     # caps on the periods of lessons with an activity tag (rule teacher_tag_hours), one entry per tag
     tag_limits: list[TagLimit] = []
+    # days a week with a session in a range of periods, per range (rule teacher_interval_max_days; FET:
+    # teacher(s) interval max days per week)
+    interval_max_days: list[IntervalMaxDays] = []
     unavailable: list[Slot] = []
     outside_staff: bool = False  # 校外专业人员/志愿者: after-school only, no flexible-hours rule
     after_school_days: list[int] | None = None  # days the teacher can take after-school work; None: every day
@@ -328,6 +346,10 @@ class Lesson(Record):
     same_hour_as: str | None = None
     # activity tags (活动标签, FET activity tags) that teachers' and classes' tag_limits count
     tags: list[str] = []
+    # min_gap: two sessions of this lesson on one day have at least this many periods between them, a lunch
+    # block between them counting as one (rule min_gap; FET: min gaps between activities, whose break
+    # hours count); None: no rule
+    min_gap: int | None = Field(None, ge=1, le=TEACHER_DAY_CAP)
 
     @property
     def periods_per_week(self) -> int:
@@ -357,6 +379,17 @@ class RoomGroup(Record):
     # two of their sessions on one day, the later starting in the period right after the earlier ends (no
     # lunch block between), are in the same room (rule same_room_if_consecutive)
     same_room_if_consecutive: bool = False
+
+
+class OccupyMaxSlots(Record):
+    """Sessions of ``lessons`` together cover at most ``max_slots`` of ``slots`` (rule occupy_max_slots; FET:
+    activities occupy max time slots from selection). A slot is covered when a session of one of the
+    lessons covers that period of its day (a slot's stage null: in any stage's bell schedule)."""
+
+    id: str
+    lessons: list[str] = Field(min_length=1)
+    slots: list[Slot] = Field(min_length=1)
+    max_slots: int = Field(ge=0)
 
 
 class Weights(Record):
@@ -485,6 +518,7 @@ class School(Record):
     lessons: list[Lesson] = []
     meetings: list[Meeting] = []
     room_groups: list[RoomGroup] = []
+    occupy_max_slots: list[OccupyMaxSlots] = []
     weights: Weights = Weights()
     flexible: FlexibleHours = FlexibleHours()
     after_school: AfterSchool | None = None
@@ -774,6 +808,13 @@ class School(Record):
                     f"teachers[{i}].min_days_per_week: {t.min_days_per_week} days, the school has {n_days} ({t.name})"
                 )
             errors += _tag_limit_errors(f"teachers[{i}]", t.tag_limits)
+            longest = max(len(b.periods) for b in stages.values()) if stages else 0
+            for j, interval in enumerate(t.interval_max_days):
+                if stages and interval.last_period > longest:
+                    errors.append(
+                        f"teachers[{i}].interval_max_days[{j}].last_period: {interval.last_period} is past the "
+                        f"last period ({longest}) ({t.name})"
+                    )
         for i, r in enumerate(self.rooms):
             for j, slot in enumerate(r.unavailable):
                 errors += _slot_errors(f"rooms[{i}].unavailable[{j}]", slot, n_days, stages)
@@ -870,6 +911,13 @@ class School(Record):
                     errors.append(f"meetings[{i}].teachers[{j}]: unknown teacher '{tid}'")
             if not 1 <= meeting.day <= n_days:
                 errors.append(f"meetings[{i}].day: {meeting.day} is not a school day (1–{n_days})")
+        _unique(errors, "occupy_max_slots", [o.id for o in self.occupy_max_slots])
+        for i, occupy in enumerate(self.occupy_max_slots):
+            for j, lesson_id in enumerate(occupy.lessons):
+                if lesson_id not in lesson_ids:
+                    errors.append(f"occupy_max_slots[{i}].lessons[{j}]: unknown lesson '{lesson_id}'")
+            for j, slot in enumerate(occupy.slots):
+                errors += _slot_errors(f"occupy_max_slots[{i}].slots[{j}]", slot, n_days, stages)
         if self.after_school is not None:
             errors += self._after_school_errors()
         if not errors:

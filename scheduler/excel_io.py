@@ -122,6 +122,11 @@ SHEETS: dict[str, list[Column]] = {
             "json",
             '带某活动标签的课每天/连上最多几节：JSON，如 [{"tag": "实验", "max_per_day": 2, "max_consecutive": 1}]',
         ),
+        _c(
+            "interval_max_days",
+            "json",
+            '在某几节有课的天数上限：JSON，如 [{"first_period": 1, "last_period": 4, "max_days": 3}]；空=不限',
+        ),
         _c("outside_staff", "bool", "外聘：TRUE/FALSE"),
         _c("after_school_days", "days", "可承担课后服务的日子（1=周一，逗号分隔）；空=每天；none=不承担"),
     ],
@@ -201,6 +206,7 @@ SHEETS: dict[str, list[Column]] = {
         _c("same_hour_as", "str", "与哪门课（课程编号）在同一节次开始（每周次数相同）"),
         _c("rooms", "list", "可用教室编号（任选其一，连堂课同一间），逗号分隔；空=按学科教室类型"),
         _c("tags", "list", "活动标签（教师、班级的标签课时上限按它计），逗号分隔"),
+        _c("min_gap", "int", "同一天的两次之间至少隔几节（午休算一节）；空=不限"),
     ],
     "meetings": [
         _c("id", "str", "会议编号"),
@@ -215,6 +221,12 @@ SHEETS: dict[str, list[Column]] = {
         _c("lessons", "list", "组内的课（课程编号），逗号分隔，至少两门"),
         _c("max_rooms", "int", "这些课全周最多用几间不同的教室；空=不限"),
         _c("same_room_if_consecutive", "bool", "其中两节课同一天紧接着上时须在同一间教室：TRUE/FALSE"),
+    ],
+    "occupy_max_slots": [
+        _c("id", "str", "时段组编号"),
+        _c("lessons", "list", "哪些课（课程编号），逗号分隔"),
+        _c("slots", "slots", "所选时段：星期-节次，如 1-1, 3-2"),
+        _c("max_slots", "int", "这些课最多占所选时段中的几个"),
     ],
     # ---- 课后服务 "5+2" (docs/RULES.md, after-school); a school without it leaves these sheets empty
     "after_school": [
@@ -276,6 +288,7 @@ TABLE_SHEETS = {
     "lessons": "lessons",
     "meetings": "meetings",
     "room_groups": "room_groups",
+    "occupy_max_slots": "occupy_max_slots",
     "weights": "weights",
     "flexible": "flexible",
     "after_school": "after_school",
@@ -325,7 +338,16 @@ def _school_rows(school: School) -> dict[str, list[dict[str, Any]]]:
         rows["bell_settings"].append({k: bell[k] for k in ("stage", "name", "afternoon_from")})
         rows["bell_periods"] += [{"stage": bell["stage"], **p} for p in bell["periods"]]
         rows["bell_blocks"] += [{"stage": bell["stage"], **b} for b in bell["blocks"]]
-    for table in ("subjects", "rooms", "classes", "assignments", "lessons", "meetings", "room_groups"):
+    for table in (
+        "subjects",
+        "rooms",
+        "classes",
+        "assignments",
+        "lessons",
+        "meetings",
+        "room_groups",
+        "occupy_max_slots",
+    ):
         rows[table] = data[table]
     rows["teachers"] = data["teachers"]
     for teacher in data["teachers"]:
@@ -605,7 +627,17 @@ def _read(path: str | Path) -> tuple[dict[str, Any], dict[tuple, Location]]:
     _read_after_school(reader, rows, data)
 
     _read_bells(reader, rows, data)
-    for table in ("subjects", "teachers", "rooms", "classes", "assignments", "lessons", "meetings", "room_groups"):
+    for table in (
+        "subjects",
+        "teachers",
+        "rooms",
+        "classes",
+        "assignments",
+        "lessons",
+        "meetings",
+        "room_groups",
+        "occupy_max_slots",
+    ):
         data[table] = [reader.table((table, i), table, r, record) for i, (r, record) in enumerate(rows[table])]
     _read_unavailable(reader, rows, data, "teachers", "teacher_unavailable", "teacher")
     _read_unavailable(reader, rows, data, "classes", "class_unavailable", "class")

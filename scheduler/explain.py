@@ -37,13 +37,16 @@ RULE_NAMES = {
     "teacher_max_gaps": "教师空堂上限",
     "teacher_max_consecutive": "教师连上节数上限",
     "teacher_tag_hours": "教师某类（活动标签）课每天/连上节数上限",
+    "teacher_interval_max_days": "教师在某几节有课的天数上限",
     "pinned": "固定安排的课",
     "different_days": "同一课的各次分在不同的日子",
     "adjacent_if_same_day": "同一课在同一天的两次须连着上",
     "days_apart": "两门课分在不同的日子",
+    "min_gap": "同一课在同一天的两次之间至少隔几节",
     "allowed_starts": "课的允许开始时间",
     "same_time": "走班/平行课同时上课",
     "not_overlapping": "不能同时上的课",
+    "occupy_max_slots": "一组课最多占所选时段中的几个",
     "subject_per_day": "同一学科每天节数上限",
     "double_span": "连堂课不跨午休",
     "daily_activity": "每天校内体育活动时间",
@@ -835,6 +838,8 @@ def _describe_guard(school: School, family: str, key: str) -> str:
         who = {"primary": "小学", "middle": "初中"}[head] + "课后服务"
     elif head == "service":
         who = "课后服务"
+    elif any(o.id == head for o in school.occupy_max_slots):
+        who = f"时段组 {head}"
     elif any(m.id == head for m in school.meetings):
         meeting = next(m for m in school.meetings if m.id == head)
         who = meeting.name + (f"（{school.teacher_by_id[tail].name}）" if tail in school.teacher_by_id else "")

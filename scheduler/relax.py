@@ -218,6 +218,20 @@ def _class_max_consecutive(school: School, data: dict, key: str) -> Iterator[Can
             yield f"把 {school_class.name} 连上上限从 {now} 节提高到 {now + extra} 节", new
 
 
+def _interval_max_days(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    """One more day in one of the teacher's period ranges (up to the school's days)."""
+    teacher = school.teacher_by_id[key]
+    for n, interval in enumerate(teacher.interval_max_days):
+        if interval.max_days < len(school.days):
+            new = _copy(data)
+            _teacher(new, key)["interval_max_days"][n]["max_days"] = interval.max_days + 1
+            yield (
+                f"把 {teacher.name} 第{interval.first_period}–{interval.last_period}节有课的天数上限从 "
+                f"{interval.max_days} 天提高到 {interval.max_days + 1} 天",
+                new,
+            )
+
+
 def _unavailable(school: School, data: dict, key: str) -> Iterator[Candidate]:
     teacher = school.teacher_by_id[key]
     days = sorted({slot.day for slot in teacher.unavailable})
@@ -317,6 +331,34 @@ def _days_apart(school: School, data: dict, key: str) -> Iterator[Candidate]:
     entry = next(x for x in new["lessons"] if x["id"] == lesson_id)
     entry["days_apart_from"] = [a for a in entry["days_apart_from"] if a["lesson"] != other_id]
     yield f"允许 {lesson_id} 与 {other_id} 排得更近（取消“分在不同的日子”）", new
+
+
+def _min_gap(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    """One period fewer between two sessions of the lesson on one day (none: the rule off)."""
+    lesson = next((x for x in data["lessons"] if x["id"] == key), None)
+    if lesson is None or not lesson.get("min_gap"):
+        return
+    new = _copy(data)
+    entry = next(x for x in new["lessons"] if x["id"] == key)
+    gap = entry["min_gap"]
+    entry["min_gap"] = gap - 1 or None
+    name = school.subject_by_id[school.lesson_by_id[key].subject].name
+    yield f"允许 {name}（{key}）同一天的两次之间只隔 {gap - 1} 节（现为至少 {gap} 节）", new
+
+
+def _occupy_max_slots(school: School, data: dict, key: str) -> Iterator[Candidate]:
+    """One or two more of the entry's slots."""
+    entry = next((x for x in data.get("occupy_max_slots", []) if x["id"] == key), None)
+    if entry is None:
+        return
+    for extra in (1, 2):
+        if entry["max_slots"] + extra <= len(entry["slots"]):
+            new = _copy(data)
+            next(x for x in new["occupy_max_slots"] if x["id"] == key)["max_slots"] += extra
+            yield (
+                f"允许时段组 {key} 的课占 {entry['max_slots'] + extra} 个时段（现为最多 {entry['max_slots']} 个）",
+                new,
+            )
 
 
 def _adjacent_if_same_day(school: School, data: dict, key: str) -> Iterator[Candidate]:
@@ -550,6 +592,7 @@ RELAXERS: dict[str, Callable[[School, dict, str], Iterator[Candidate]]] = {
     "teacher_max_consecutive": _max_consecutive,
     "teacher_min_days": _min_days,
     "teacher_tag_hours": _tag_hours("teachers"),
+    "teacher_interval_max_days": _interval_max_days,
     "teacher_unavailable": _unavailable,
     "room_capacity": _room,
     "as_room_capacity": _room,
@@ -560,6 +603,8 @@ RELAXERS: dict[str, Callable[[School, dict, str], Iterator[Candidate]]] = {
     "different_days": _different_days,
     "adjacent_if_same_day": _adjacent_if_same_day,
     "days_apart": _days_apart,
+    "min_gap": _min_gap,
+    "occupy_max_slots": _occupy_max_slots,
     "allowed_starts": _allowed_starts,
     "same_time": _same_time,
     "not_overlapping": _not_overlapping,

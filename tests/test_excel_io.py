@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from scheduler.domain import School
 from scheduler.excel_io import SHEETS, load_school_workbook, read_school_workbook, write_school_workbook
 from scheduler.load import InputError, load_school
+from tests.check.schools import tiny_school
 
 
 def school_data() -> dict:
@@ -528,3 +529,18 @@ def test_after_school_errors_name_sheet_row_column(tmp_path, urban_book):
     found = problems(copy)
     assert any(p.startswith("sheet clubs, row 4, column instructors: ") and "t404" in p for p in found), found
     assert any(p.startswith("sheet pupils, row 3, column choices: ") and "no-such-club" in p for p in found), found
+
+
+def test_gap_interval_and_slot_rules_round_trip(tmp_path):
+    school = tiny_school(
+        patch={
+            "lessons.c1.math": {"min_gap": 2},
+            "teachers.t1": {"interval_max_days": [{"first_period": 1, "last_period": 2, "max_days": 1}]},
+        },
+        occupy_max_slots=[
+            {"id": "am", "lessons": ["c1.math", "c2.math"], "slots": [{"day": 1, "period": 1}], "max_slots": 1}
+        ],
+    )
+    again = round_trip(school, tmp_path / "rules.xlsx")
+    assert again.model_dump() == school.model_dump()
+    assert again.occupy_max_slots[0].max_slots == 1 and again.lesson_by_id["c1.math"].min_gap == 2

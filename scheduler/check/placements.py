@@ -10,6 +10,7 @@ from itertools import combinations, product
 from scheduler.check.context import Context
 from scheduler.check.report import Violation
 from scheduler.check.timeline import Session, lunch_before, placement_problems
+from scheduler.domain import minutes
 
 
 def check_placement_valid(ctx: Context) -> Iterator[Violation]:
@@ -139,6 +140,71 @@ def check_adjacent_if_same_day(ctx: Context) -> Iterator[Violation]:
                     day=day,
                     period=later.period,
                 )
+
+
+def check_min_gap(ctx: Context) -> Iterator[Violation]:
+    """Two sessions on one day of a lesson with ``min_gap`` have at least ``min_gap`` periods between them, each
+    lunch block of that day between them counting as one."""
+    by_day: dict[tuple[str, int], list[Session]] = {}
+    for session in ctx.sessions:
+        by_day.setdefault((session.lesson.id, session.day), []).append(session)
+    for lesson in ctx.school.all_lessons:
+        if lesson.min_gap is None:
+            continue
+        for day in ctx.day_numbers:
+            for one, two in combinations(by_day.get((lesson.id, day), []), 2):
+                earlier, later = sorted([one, two], key=lambda s: (s.period, s.index))
+                between = _periods_between(earlier, later)
+                if between < lesson.min_gap:
+                    yield Violation(
+                        rule="min_gap",
+                        message=f"{ctx.lesson_label(lesson)} {ctx.day_name(day)} 第{earlier.period}节和第{later.period}节"
+                        f"之间只隔 {max(between, 0)} 节，应至少隔 {lesson.min_gap} 节",
+                        class_id=later.class_id,
+                        lesson_id=lesson.id,
+                        day=day,
+                        period=later.period,
+                    )
+
+
+def _periods_between(earlier: Session, later: Session) -> int:
+    """Periods and lunch blocks of that day starting in the time from ``earlier``'s end to ``later``'s start;
+    -1 when they overlap."""
+    if later.period <= earlier.last_period:
+        return -1
+    periods = sum(earlier.end <= minutes(p.start) < later.start for p in earlier.schedule.periods)
+    lunches = sum(
+        block.kind == "lunch"
+        and (block.days is None or earlier.day in block.days)
+        and earlier.end <= minutes(block.start) < later.start
+        for block in earlier.schedule.blocks
+    )
+    return periods + lunches
+
+
+def check_occupy_max_slots(ctx: Context) -> Iterator[Violation]:
+    """The sessions of an ``occupy_max_slots`` entry's lessons cover at most ``max_slots`` of its slots."""
+    for occupy in ctx.school.occupy_max_slots:
+        lessons = set(occupy.lessons)
+        covered = {(s.day, period, s.stage) for s in ctx.sessions if s.lesson.id in lessons for period in s.periods}
+        used = [
+            slot
+            for slot in occupy.slots
+            if any(
+                (day, period) == (slot.day, slot.period) and slot.stage in (None, stage)
+                for day, period, stage in covered
+            )
+        ]
+        if len(used) > occupy.max_slots:
+            first = used[occupy.max_slots]
+            yield Violation(
+                rule="occupy_max_slots",
+                message=f"时段组 {occupy.id} 的课占了所选 {len(occupy.slots)} 个时段中的 {len(used)} 个，"
+                f"最多 {occupy.max_slots} 个",
+                lesson_id=occupy.lessons[0],
+                day=first.day,
+                period=first.period,
+            )
 
 
 def _directly_after(earlier: Session, later: Session) -> bool:

@@ -137,6 +137,26 @@ def check_teacher_min_days(ctx: Context) -> Iterator[Violation]:
             )
 
 
+def check_teacher_interval_max_days(ctx: Context) -> Iterator[Violation]:
+    """For each of a teacher's ``interval_max_days``: days on which a session of the teacher covers one of
+    periods first…last ≤ ``max_days``."""
+    for teacher_id, sessions in ctx.by_teacher.items():
+        teacher = ctx.school.teacher_by_id[teacher_id]
+        for interval in teacher.interval_max_days:
+            wanted = range(interval.first_period, interval.last_period + 1)
+            days = sorted({s.day for s in sessions if any(period in wanted for period in s.periods)})
+            if len(days) > interval.max_days:
+                names = "、".join(ctx.day_name(day) for day in days)
+                first, last = interval.first_period, interval.last_period
+                span = f"第{first}节" if first == last else f"第{first}–{last}节"
+                yield Violation(
+                    rule="teacher_interval_max_days",
+                    message=f"{teacher.name} 一周有 {len(days)} 天在{span}有课（{names}），上限 {interval.max_days} 天",
+                    teacher_id=teacher_id,
+                    day=days[interval.max_days],
+                )
+
+
 def check_teacher_max_consecutive(ctx: Context) -> Iterator[Violation]:
     """A teacher teaches ≤ ``max_consecutive`` periods in a row (连上); a lunch block between two periods of
     that day ends the row."""

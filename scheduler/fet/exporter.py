@@ -10,7 +10,8 @@ What the file holds:
 - ConstraintBasicCompulsoryTime / Space;
 - teacher not-available times (their ``unavailable`` slots, plus every period a meeting of theirs
   overlaps in clock time), teacher max hours daily, teacher max days per week (``max_days_per_week``),
-  teacher max gaps per week / per day (``max_gaps_per_week`` / ``max_gaps_per_day``);
+  teacher max gaps per week / per day (``max_gaps_per_week`` / ``max_gaps_per_day``), teacher interval max
+  days per week (``interval_max_days``);
 - students-set not-available periods for each class: periods that start before the stage's
   earliest start or end after the grade's latest lesson end, and the class's ``unavailable`` slots
   (a section's for its subgroup); students-set max gaps per week / per day for a class's
@@ -39,7 +40,9 @@ What the file holds:
   ConstraintTwo/ThreeActivitiesGrouped, ``same_day_as`` / ``same_hour_as`` →
   ConstraintActivitiesSameStartingDay / Hour, each pairing the lessons' sessions one to one;
   ``ordered_after`` / ``ordered_if_same_day_after`` → ConstraintTwoActivitiesOrdered(IfSameDay) for
-  every pair of sessions; ``ends_day`` → ConstraintActivityEndsStudentsDay per session. FET hours
+  every pair of sessions; ``ends_day`` → ConstraintActivityEndsStudentsDay per session; ``min_gap`` →
+  ConstraintMinGapsBetweenActivities (FET counts no lunch block: stricter across one, reported);
+  ``School.occupy_max_slots`` → ConstraintActivitiesOccupyMaxTimeSlotsFromSelection. FET hours
   are our period numbers (a lunch block is no FET break), so "right after" means the same in both;
 - teacher min hours daily (``min_lessons_per_day``; FET allows no teacher min hours daily without
   empty days, so ``allow_empty_days`` false is min days per week = every day); students-set min hours
@@ -241,7 +244,7 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
             _sub(item, "Hour", hour_names[hour - 1])
 
     # Teachers: unavailable slots and meetings (any stage's period the meeting overlaps).
-    n_unavailable = n_max_days = n_max_gaps = n_consecutive = 0
+    n_unavailable = n_max_days = n_max_gaps = n_consecutive = n_intervals = 0
     for t in school.teachers:
         slots = {(s.day, s.period) for s in t.unavailable if s.period <= n_hours}
         for meeting in school.meetings:
@@ -291,6 +294,15 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
             fields = [("Teacher_Name", teacher_name[t.id]), ("Maximum_Hours_Continuously", t.max_consecutive)]
             _finish(_constraint(time_list, "ConstraintTeacherMaxHoursContinuously", fields))
             n_consecutive += 1
+        for interval in t.interval_max_days:
+            fields = [
+                ("Teacher_Name", teacher_name[t.id]),
+                ("Interval_Start_Hour", hour_names[min(interval.first_period, n_hours) - 1]),
+                ("Interval_End_Hour", hour_names[interval.last_period] if interval.last_period < n_hours else ""),
+                ("Max_Days_Per_Week", interval.max_days),
+            ]
+            _finish(_constraint(time_list, "ConstraintTeacherIntervalMaxDaysPerWeek", fields))
+            n_intervals += 1
         n_max_gaps += t.max_gaps_per_week is not None or t.max_gaps_per_day is not None
         for tag, gaps in (
             ("ConstraintTeacherMaxGapsPerWeek", t.max_gaps_per_week),
@@ -304,6 +316,11 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
     if n_consecutive:
         expressed.append(
             f"ConstraintTeacherMaxHoursContinuously for {n_consecutive} teachers (teacher.max_consecutive)"
+        )
+    if n_intervals:
+        expressed.append(
+            f"ConstraintTeacherIntervalMaxDaysPerWeek ×{n_intervals} (teacher.interval_max_days; an empty end "
+            "hour is the end of the day)"
         )
     n_min_day = sum(bool(t.min_lessons_per_day) for t in school.teachers)
     if n_min_day:
@@ -567,6 +584,8 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
         expressed.append(f"ConstraintActivitiesNotOverlapping ×{len(pairs)}: lessons with not_with, pair by pair")
 
     expressed += _relations(school, time_list, activity_ids)
+    expressed += _min_gaps(school, time_list, activity_ids)
+    expressed += _occupy_max_slots(school, time_list, activity_ids, hour_names)
 
     # Pinned sessions: permanently locked starting times.
     n_pinned = 0
@@ -656,6 +675,14 @@ def export_fet(school: School, path: str | Path) -> ExportReport:
         not_expressed.append(
             f"teacher_max_gaps of teachers in several stages ({'、'.join(gaps_across_stages)}): counted here per "
             "stage's bell schedule, by FET on its one hour grid"
+        )
+    if any(
+        lesson.min_gap and any(b.kind == "lunch" for b in school.schedule_of(lesson).blocks)
+        for lesson in school.all_lessons
+    ):
+        not_expressed.append(
+            "min_gap across a lunch block: FET's hours are our periods, so FET counts no lunch as a gap and is "
+            "stricter there (here a lunch block counts as one period)"
         )
     if any(b.kind != "lunch" for s in school.bell_schedules for b in s.blocks):
         not_expressed.append("non-lunch daily blocks (大课间, 眼保健操…) are not in FET's hour grid")
@@ -791,6 +818,42 @@ def _tag_limits(time_list: ET.Element, limits: list[TagLimit], who: str, named: 
             if cap is not None:
                 fields = [*named, (tag_field, limit.tag), (field, cap)]
                 _finish(_constraint(time_list, f"Constraint{who}ActivityTagMaxHours{kind}", fields))
+
+
+def _min_gaps(school: School, time_list: ET.Element, activity_ids: dict[str, list[int]]) -> list[str]:
+    """``min_gap`` → ConstraintMinGapsBetweenActivities over the lesson's activities."""
+    lessons = [lesson for lesson in school.all_lessons if lesson.min_gap and lesson.count > 1]
+    for lesson in lessons:
+        element = _constraint(time_list, "ConstraintMinGapsBetweenActivities", [("Number_of_Activities", lesson.count)])
+        for aid in activity_ids[lesson.id]:
+            _sub(element, "Activity_Id", aid)
+        _sub(element, "MinGaps", lesson.min_gap)
+        _finish(element)
+    return [f"ConstraintMinGapsBetweenActivities ×{len(lessons)}: lessons with min_gap"] if lessons else []
+
+
+def _occupy_max_slots(
+    school: School, time_list: ET.Element, activity_ids: dict[str, list[int]], hour_names: list[str]
+) -> list[str]:
+    """``occupy_max_slots`` → ConstraintActivitiesOccupyMaxTimeSlotsFromSelection (a slot's stage is dropped:
+    FET has one hour grid)."""
+    for occupy in school.occupy_max_slots:
+        ids = [aid for lesson_id in dict.fromkeys(occupy.lessons) for aid in activity_ids[lesson_id]]
+        slots = list(dict.fromkeys((s.day, s.period) for s in occupy.slots if s.period <= len(hour_names)))
+        element = _constraint(
+            time_list, "ConstraintActivitiesOccupyMaxTimeSlotsFromSelection", [("Number_of_Activities", len(ids))]
+        )
+        for aid in ids:
+            _sub(element, "Activity_Id", aid)
+        _sub(element, "Number_of_Selected_Time_Slots", len(slots))
+        for day, period in slots:
+            item = _sub(element, "Selected_Time_Slot")
+            _sub(item, "Selected_Day", school.days[day - 1])
+            _sub(item, "Selected_Hour", hour_names[period - 1])
+        _sub(element, "Max_Number_of_Occupied_Time_Slots", occupy.max_slots)
+        _finish(element)
+    n = len(school.occupy_max_slots)
+    return [f"ConstraintActivitiesOccupyMaxTimeSlotsFromSelection ×{n}: School.occupy_max_slots"] if n else []
 
 
 def _overlapped(schedule: BellSchedule, start: str, end: str) -> list[int]:

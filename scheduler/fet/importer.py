@@ -24,6 +24,9 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   constraint (of teachers or students) counts → ``Lesson.tags`` (other tags have no effect here and are left
   out; parts of a split activity with different counted tags become separate lessons); min days per week of
   fewer than every day (ConstraintTeacher(s)MinDaysPerWeek) → ``min_days_per_week``, the largest given.
+  interval max days per week (ConstraintTeacher(s)IntervalMaxDaysPerWeek) → ``interval_max_days``, one entry
+  each: the periods of the interval's hours [start, end) (empty end: the end of the day) that are no break on
+  every day, which is exact as FET places nothing in a break.
   A break hour on only some days is unavailable to every teacher (FET places nothing in a break). FET
   counts neither breaks nor not-available hours as gaps: a capped teacher's break slots on only
   some days become unavailable slots, so they are no gaps here either. FET counts gaps on one grid
@@ -71,6 +74,11 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   the group's first; an activity not split is component 1).
 - Activities same starting time (100 %) → ``Lesson.same_time_as`` when the constraints over a set
   of lessons pair all their sessions one to one; otherwise reported as not represented.
+- Min gaps between activities (100 %) over all the sessions of one lesson → ``Lesson.min_gap`` (FET counts
+  hours of its grid, break hours too: a break on every day is a lunch block here, which min_gap counts as
+  one, and a break on some days a period); over several lessons or part of one: not represented.
+- Activities occupy max time slots from selection (100 %) over whole lessons → ``School.occupy_max_slots``
+  (the selected break hours on every day dropped: nothing is there); over part of a lesson: not represented.
 - Activities not overlapping (100 %) → ``Lesson.not_with`` between the lessons whose every session
   it lists (the larger lesson id lists the smaller); on only some sessions of a lesson: not represented.
 - Two activities consecutive / grouped, three activities grouped, two activities ordered (if same
@@ -316,6 +324,10 @@ class _Reader:
         # Activity tags a mapped tag constraint counts (they become Lesson.tags); class id → tag → its caps
         self.used_tags: set[str] = set()
         self.class_tag_limits: dict[str, dict[str, dict]] = defaultdict(dict)
+        # ConstraintMinGapsBetweenActivities at 100 %: (activity ids, MinGaps), decided in build()
+        self.min_gaps: list[tuple[list[int], int]] = []
+        # ConstraintActivitiesOccupyMaxTimeSlotsFromSelection at 100 %: (activity ids, (day, hour) slots, max)
+        self.occupy: list[tuple[list[int], list[tuple[int, int]], int]] = []
 
     # ---- helpers ------------------------------------------------------------------------
     def fail(self, problem: str) -> None:
@@ -403,6 +415,7 @@ class _Reader:
                 "max_consecutive": None,
                 "min_days": None,
                 "tag_limits": {},  # activity tag → {"tag", "max_per_day", "max_consecutive"}
+                "intervals": [],  # (first FET hour, end FET hour exclusive, max days), from interval max days
             }
 
     def read_rooms(self) -> None:
@@ -917,6 +930,37 @@ class _Reader:
             current = school_class.get("max_consecutive")
             school_class["max_consecutive"] = limit if current is None else min(limit, current)
         return "mapped", "class.max_consecutive (rule class_max_consecutive)"
+
+    def _c_ConstraintTeacherIntervalMaxDaysPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        teacher = self._teacher(element, "Teacher_Name", where)
+        return self._interval_max_days([teacher] if teacher else [], element, where)
+
+    def _c_ConstraintTeachersIntervalMaxDaysPerWeek(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
+        return self._interval_max_days(list(self.teachers.values()), element, where)
+
+    def _interval_max_days(self, teachers: list[dict], element: ET.Element, where: str) -> tuple[Outcome, str]:
+        """FET's [Interval_Start_Hour, Interval_End_Hour) (empty end: the end of the day); the periods are
+        decided in build(), once break hours are known."""
+        first = self.hour_index(_name(element, "Interval_Start_Hour"), f"{where}.Interval_Start_Hour")
+        end_name = _name(element, "Interval_End_Hour")
+        end = len(self.hour_names) if not end_name else self.hour_index(end_name, f"{where}.Interval_End_Hour")
+        max_days = max(0, min(len(self.day_names), _int(element, "Max_Days_Per_Week", len(self.day_names))))
+        if first is not None and end is not None:
+            for teacher in teachers:
+                teacher["intervals"].append((first, end, max_days))
+        return "mapped", "teacher.interval_max_days (the periods of the interval's hours)"
+
+    def _c_ConstraintMinGapsBetweenActivities(self, element: ET.Element, where: str) -> None:
+        self.min_gaps.append((_activity_ids(element), _int(element, "MinGaps", 1)))
+
+    def _c_ConstraintActivitiesOccupyMaxTimeSlotsFromSelection(self, element: ET.Element, where: str) -> None:
+        slots = []
+        for i, item in enumerate(element.findall("Selected_Time_Slot")):
+            day = self.day_index(_name(item, "Selected_Day"), f"{where}.Selected_Time_Slot[{i}].Selected_Day")
+            hour = self.hour_index(_name(item, "Selected_Hour"), f"{where}.Selected_Time_Slot[{i}].Selected_Hour")
+            if day is not None and hour is not None:
+                slots.append((day, hour))
+        self.occupy.append((_activity_ids(element), slots, _int(element, "Max_Number_of_Occupied_Time_Slots")))
 
     def _c_ConstraintTeacherMinHoursDaily(self, element: ET.Element, where: str) -> tuple[Outcome, str]:
         teacher = self._teacher(element, "Teacher_Name", where)
@@ -1747,6 +1791,8 @@ class _Reader:
         self._paired_lessons("ConstraintActivitiesSameStartingDay", self.same_day, lessons, members, "same_day_as")
         self._paired_lessons("ConstraintActivitiesSameStartingHour", self.same_hour, lessons, members, "same_hour_as")
         room_groups = self._room_group_records(lessons, members)
+        self._min_gap_lessons(lessons, members)
+        occupy_max_slots = self._occupy_max_slots(members, slot)
         self.activity_lessons = {aid: lid for lid, ids in members.items() for aid in ids}
         self.hour_periods = {self.hour_names[h]: period for h, period in period_of.items()}
         # Teachers teach what the activities say, whatever FET's qualified subjects list.
@@ -1778,6 +1824,7 @@ class _Reader:
                     "max_consecutive": t["max_consecutive"],
                     "min_days_per_week": t["min_days"],
                     "tag_limits": list(t["tag_limits"].values()),
+                    "interval_max_days": _interval_periods(t["intervals"], period_of),
                     "unavailable": [s for d, h in sorted(unavailable) if (s := slot(d, h))],
                 }
             )
@@ -1829,11 +1876,54 @@ class _Reader:
             "classes": self.classes,
             "lessons": lessons,
             "room_groups": room_groups,
+            "occupy_max_slots": occupy_max_slots,
         }
 
     def _counted_tags(self, activity: _Activity) -> tuple[str, ...]:
         """The activity's tags that a mapped tag constraint counts (the others have no effect here)."""
         return tuple(dict.fromkeys(t for t in activity.tags if t in self.used_tags))
+
+    def _min_gap_lessons(self, lessons: list[dict], members: dict[str, set[int]]) -> None:
+        """FET's min gaps between activities (100 %) → ``Lesson.min_gap`` when its activities are all the sessions
+        of one lesson (a split activity): exact, as a break hour on every day is a lunch block here, which
+        min_gap counts as one period, and a break on some days is a period. Else not represented (reported)."""
+        fet_type = "ConstraintMinGapsBetweenActivities"
+        lesson_of = {aid: lid for lid, ids in members.items() for aid in ids}
+        by_id = {lesson["id"]: lesson for lesson in lessons}
+        for ids, gaps in self.min_gaps:
+            covered = {aid for aid in ids if aid in lesson_of}
+            touched = {lesson_of[aid] for aid in covered}
+            if len(touched) > 1 or any(members[lid] != covered for lid in touched) or gaps < 1:
+                note = "activities of several lessons or only some sessions of one: the School has min_gap per lesson"
+                self.outcomes.add(fet_type, "not_represented", 100.0, note)
+                continue
+            for lid in touched:
+                lesson = by_id[lid]
+                lesson["min_gap"] = max(min(gaps, TEACHER_DAY_CAP), lesson.get("min_gap") or 0)
+            note = "one split activity = one lesson: hard rule min_gap (Lesson.min_gap = MinGaps; break hours count)"
+            self.outcomes.add(fet_type, "mapped", 100.0, note)
+
+    def _occupy_max_slots(self, members: dict[str, set[int]], slot) -> list[dict]:
+        """FET's activities occupy max time slots from selection (100 %) → ``School.occupy_max_slots`` when its
+        activities are whole lessons; selected break hours on every day are dropped (no lesson is there).
+        Else not represented (reported)."""
+        fet_type = "ConstraintActivitiesOccupyMaxTimeSlotsFromSelection"
+        lesson_of = {aid: lid for lid, ids in members.items() for aid in ids}
+        entries = []
+        for ids, slots, max_slots in self.occupy:
+            covered = {aid for aid in ids if aid in lesson_of}
+            touched = sorted({lesson_of[aid] for aid in covered})
+            if not touched or any(not members[lid] <= covered for lid in touched):
+                note = "covers only some sessions of a lesson: the School counts whole lessons"
+                self.outcomes.add(fet_type, "not_represented", 100.0, note)
+                continue
+            kept = [s for d, h in dict.fromkeys(slots) if (s := slot(d, h))]
+            if kept:
+                entries.append(
+                    {"id": f"fet-occupy-{len(entries) + 1}", "lessons": touched, "slots": kept, "max_slots": max_slots}
+                )
+            self.outcomes.add(fet_type, "mapped", 100.0, "School.occupy_max_slots over whole lessons")
+        return entries
 
     def _stage_pupilless(self, lessons: list[dict]) -> None:
         """A lesson without pupils follows the bell schedule of its teachers' other lessons (every stage's
@@ -2075,6 +2165,17 @@ def _shown(name: str, fallback: str) -> str:
 def _text(element: ET.Element, tag: str) -> str:
     found = element.find(tag)
     return (found.text or "").strip() if found is not None else ""
+
+
+def _interval_periods(intervals: list[tuple[int, int, int]], period_of: dict[int, int]) -> list[dict]:
+    """FET hour intervals [first, end) → period ranges: the periods of the interval's hours that are kept (FET
+    places nothing in a break hour). An interval with no such hour has no effect and is left out."""
+    out = []
+    for first, end, max_days in intervals:
+        periods = [period_of[h] for h in range(first, end) if h in period_of]
+        if periods:
+            out.append({"first_period": periods[0], "last_period": periods[-1], "max_days": max_days})
+    return out
 
 
 def _continuous_limit(element: ET.Element) -> int:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from scheduler.domain import BellSchedule, Lesson, minutes
-from scheduler.model.variables import Vars, lunch_before
+from scheduler.model.variables import Vars, lunch_before, periods_between
 
 
 def add_lesson_count(m: cp_model.CpModel, v: Vars) -> None:
@@ -162,6 +162,51 @@ def _adjacent(schedule: BellSchedule, day: int, one: tuple[int, int], two: tuple
     period after the earlier ends, with no lunch block of that day between them."""
     (first, length), (second, _) = sorted([one, two])
     return second == first + length and not lunch_before(schedule, day, second)
+
+
+def add_min_gap(m: cp_model.CpModel, v: Vars) -> None:
+    """Two sessions on one day of a lesson with ``min_gap`` have at least ``min_gap`` periods between them, a lunch
+    block counting as one (FET: min gaps between activities). From each start, the later starts too close to it
+    form a window of which at most one is used (the closer a later start, the fewer periods between)."""
+    school = v.school
+    for lesson in school.all_lessons:
+        if lesson.min_gap is None or lesson.count < 2:
+            continue
+        guard = v.enforce("min_gap", lesson.id)
+        schedule = school.schedule_of(lesson)
+        starts = v.starts_of(lesson)
+        for day, first, var in starts:
+            last = first + lesson.duration - 1
+            window = [
+                other
+                for d, second, other in starts
+                if d == day and second > first and periods_between(schedule, day, last, second) < lesson.min_gap
+            ]
+            if window:
+                m.add(var + sum(window) <= 1).only_enforce_if(guard)
+
+
+def add_occupy_max_slots(m: cp_model.CpModel, v: Vars) -> None:
+    """The sessions of an ``occupy_max_slots`` entry's lessons cover at most ``max_slots`` of its slots (FET:
+    activities occupy max time slots from selection): a Boolean per slot, implied by each session covering it."""
+    school = v.school
+    for occupy in school.occupy_max_slots:
+        lessons = [school.lesson_by_id[lesson_id] for lesson_id in dict.fromkeys(occupy.lessons)]
+        occupied = []
+        for slot in occupy.slots:
+            covering = [
+                var
+                for lesson in lessons
+                if slot.stage in (None, school.stage_of(lesson))
+                for var in v.covering(lesson, slot.day, slot.period)
+            ]
+            if covering:
+                used = m.new_bool_var(f"occupied[{occupy.id},{slot.day},{slot.period},{slot.stage}]")
+                for var in covering:
+                    m.add_implication(var, used)
+                occupied.append(used)
+        if len(occupied) > occupy.max_slots:
+            m.add(sum(occupied) <= occupy.max_slots).only_enforce_if(v.enforce("occupy_max_slots", occupy.id))
 
 
 def add_pinned(m: cp_model.CpModel, v: Vars) -> None:

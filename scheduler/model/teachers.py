@@ -214,6 +214,30 @@ def add_row_cap(
                 m.add(sum(window) <= limit).only_enforce_if(guard)
 
 
+def add_teacher_interval_max_days(m: cp_model.CpModel, v: Vars) -> None:
+    """For each of a teacher's ``interval_max_days``: the days on which a session of the teacher covers one of
+    periods first…last number ≤ ``max_days`` (FET: teacher(s) interval max days per week, at 100 %)."""
+    for teacher in v.school.teachers:
+        if not teacher.interval_max_days or not v.lessons_by_teacher[teacher.id]:
+            continue
+        guard = v.enforce("teacher_interval_max_days", teacher.id)
+        days = list(teacher_day_cover(v, teacher.id))
+        for n, interval in enumerate(teacher.interval_max_days):
+            in_interval: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+            for schedule, day, cover in days:
+                for period in range(interval.first_period, min(interval.last_period, len(schedule.periods)) + 1):
+                    in_interval[day] += cover[period]
+            busy = []
+            for day, covering in sorted(in_interval.items()):
+                if covering:
+                    var = m.new_bool_var(f"interval_busy[{teacher.id},{n},{day}]")
+                    for cover_var in covering:
+                        m.add_implication(cover_var, var)
+                    busy.append(var)
+            if len(busy) > interval.max_days:
+                m.add(sum(busy) <= interval.max_days).only_enforce_if(guard)
+
+
 def _unbroken_runs(schedule: BellSchedule, day: int) -> list[list[int]]:
     """The day's periods in runs that no lunch block of that day interrupts."""
     runs: list[list[int]] = [[]]

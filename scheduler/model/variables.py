@@ -231,6 +231,17 @@ def lunch_before(schedule: BellSchedule, day: int, period: int) -> bool:
     )
 
 
+def periods_between(schedule: BellSchedule, day: int, last: int, first: int) -> int:
+    """Periods after ``last`` and before ``first`` of one day, each lunch block of that day between them
+    counting as one more (FET counts a break hour as an hour); negative when ``first`` ≤ ``last``."""
+    end, start = minutes(schedule.period(last).end), minutes(schedule.period(first).start)
+    lunches = sum(
+        b.kind == "lunch" and (b.days is None or day in b.days) and end <= minutes(b.start) < start
+        for b in schedule.blocks
+    )
+    return first - last - 1 + lunches
+
+
 def period_minutes(schedule: BellSchedule, period: int) -> int:
     p = schedule.period(period)
     return minutes(p.end) - minutes(p.start)

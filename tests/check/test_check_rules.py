@@ -224,6 +224,16 @@ CASES = [
         ),
     ),
     Case(
+        "teacher_interval_max_days",
+        list(GOOD),  # 张老师 第1节: 周一、周二
+        {"teacher_id": "t1", "day": 2},
+        ("张老师 一周有 2 天在第1节有课（周一、周二），上限 1 天",),
+        school=tiny_school(
+            patch={"teachers.t1": {"interval_max_days": [{"first_period": 1, "last_period": 1, "max_days": 1}]}}
+        ),
+        good=replace(GOOD, ("c1.math", 2, 1), ("c1.math", 2, 3)),
+    ),
+    Case(
         "pinned",
         replace(GOOD, ("c1.math", 1, 1), ("c1.math", 1, 3)),
         {"lesson_id": "c1.math", "class_id": "c1", "day": 1, "period": 1},
@@ -255,6 +265,14 @@ CASES = [
         good=replace(replace(GOOD, ("c1.math", 1, 1), ("c1.math", 1, 3)), ("c1.math", 2, 1), ("c1.math", 1, 4)),
     ),
     Case(
+        "min_gap",
+        replace(GOOD, ("c1.math", 2, 1), ("c1.math", 1, 3)),  # 第1、3节: only 第2节 between (大课间 is no lunch)
+        {"lesson_id": "c1.math", "class_id": "c1", "day": 1, "period": 3},
+        ("三年级1班 数学 周一 第1节和第3节之间只隔 1 节，应至少隔 2 节",),
+        school=tiny_school(patch={"lessons.c1.math": {"min_gap": 2}, "subjects.math": {"max_per_day": 2}}),
+        good=replace(GOOD, ("c1.math", 2, 1), ("c1.math", 1, 4)),
+    ),
+    Case(
         "allowed_starts",
         replace(GOOD, ("c1.math", 1, 1), ("c1.math", 1, 3)),
         {"lesson_id": "c1.math", "class_id": "c1", "day": 1, "period": 3},
@@ -277,6 +295,23 @@ CASES = [
         {"lesson_id": "c2.music", "class_id": "c2", "day": 1, "period": 3},
         ("三年级2班 音乐 与 三年级1班 体育 不能同时上课，却都排在 周一 第3节",),
         school=tiny_school(patch={"lessons.c2.music": {"not_with": ["c1.pe"]}}),
+    ),
+    Case(
+        "occupy_max_slots",
+        list(GOOD),  # 数学 in 第1、2节 on both days: 4 of the 4 slots
+        {"lesson_id": "c1.math", "day": 2, "period": 2},
+        ("时段组 o1 的课占了所选 4 个时段中的 4 个，最多 3 个",),
+        school=tiny_school(
+            occupy_max_slots=[
+                {
+                    "id": "o1",
+                    "lessons": ["c1.math", "c2.math"],
+                    "slots": [{"day": d, "period": p} for d in (1, 2) for p in (1, 2)],
+                    "max_slots": 3,
+                }
+            ]
+        ),
+        good=replace(GOOD, ("c2.math", 2, 2), ("c2.math", 2, 3)),
     ),
     Case(
         "subject_per_day",
@@ -604,3 +639,14 @@ def test_rooms_of_sessions_apart_or_across_lunch_may_differ() -> None:
         "same_room_if_consecutive"
     )
     assert (violation.lesson_id, violation.period) == ("c1.math", 4)  # 体育 第3节, then 数学 第4节
+
+
+def test_a_lunch_block_counts_as_one_period_between_two_sessions() -> None:
+    # 三年级1班 数学 周一 第4节 and 第5节: 午餐 between them, one period's gap (FET: a break hour)
+    school = tiny_school(patch={"lessons.c1.math": {"min_gap": 1}, "subjects.math": {"max_per_day": 2}})
+    rows = replace(replace(GOOD, ("c1.math", 1, 1), ("c1.math", 1, 4)), ("c1.math", 2, 1), ("c1.math", 1, 5))
+    assert check(school, timetable(rows)).of("min_gap") == []
+    (violation,) = check(
+        tiny_school(patch={"lessons.c1.math": {"min_gap": 2}, "subjects.math": {"max_per_day": 2}}), timetable(rows)
+    ).of("min_gap")
+    assert "只隔 1 节" in violation.message
