@@ -8,7 +8,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from scheduler.domain import BellSchedule, Lesson, minutes
-from scheduler.model.variables import Vars, lunch_before, periods_between
+from scheduler.model.variables import Vars, add_used_cap, lunch_before, periods_between
 
 
 def add_lesson_count(m: cp_model.CpModel, v: Vars) -> None:
@@ -192,21 +192,17 @@ def add_occupy_max_slots(m: cp_model.CpModel, v: Vars) -> None:
     school = v.school
     for occupy in school.occupy_max_slots:
         lessons = [school.lesson_by_id[lesson_id] for lesson_id in dict.fromkeys(occupy.lessons)]
-        occupied = []
-        for slot in occupy.slots:
-            covering = [
+        covering = {
+            (slot.day, slot.period, slot.stage): [
                 var
                 for lesson in lessons
                 if slot.stage in (None, school.stage_of(lesson))
                 for var in v.covering(lesson, slot.day, slot.period)
             ]
-            if covering:
-                used = m.new_bool_var(f"occupied[{occupy.id},{slot.day},{slot.period},{slot.stage}]")
-                for var in covering:
-                    m.add_implication(var, used)
-                occupied.append(used)
-        if len(occupied) > occupy.max_slots:
-            m.add(sum(occupied) <= occupy.max_slots).only_enforce_if(v.enforce("occupy_max_slots", occupy.id))
+            for slot in occupy.slots
+        }
+        guard = v.enforce("occupy_max_slots", occupy.id)
+        add_used_cap(m, f"occupied[{occupy.id}]", covering, occupy.max_slots, guard)
 
 
 def add_pinned(m: cp_model.CpModel, v: Vars) -> None:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from scheduler.domain import Lesson, RoomGroup
-from scheduler.model.variables import Vars, locate, lunch_before, time_points
+from scheduler.model.variables import Vars, add_used_cap, locate, lunch_before, time_points
 
 
 def add_room_set(m: cp_model.CpModel, v: Vars) -> None:
@@ -90,15 +90,13 @@ def add_rooms_max_different(m: cp_model.CpModel, v: Vars) -> None:
     for group in v.school.room_groups:
         if group.max_rooms is None:
             continue
-        used: dict[str, cp_model.IntVar] = {}
+        in_room: dict[str, list[cp_model.IntVar]] = defaultdict(list)
         for lesson in _grouped(v, group):
             for day, period, _ in v.starts_of(lesson):
                 for room_id, var in v.room_choice.get((lesson.id, day, period), {}).items():
-                    if room_id not in used:
-                        used[room_id] = m.new_bool_var(f"used[{group.id},{room_id}]")
-                    m.add_implication(var, used[room_id])
-        if len(used) > group.max_rooms:
-            m.add(sum(used.values()) <= group.max_rooms).only_enforce_if(v.enforce("rooms_max_different", group.id))
+                    in_room[room_id].append(var)
+        guard = v.enforce("rooms_max_different", group.id)
+        add_used_cap(m, f"used[{group.id}]", in_room, group.max_rooms, guard)
 
 
 def add_same_room_if_consecutive(m: cp_model.CpModel, v: Vars) -> None:

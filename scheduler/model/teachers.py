@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ortools.sat.python import cp_model
 
 from scheduler.domain import BellSchedule, Teacher, minutes
-from scheduler.model.variables import Vars, lunch_before
+from scheduler.model.variables import Vars, add_used_cap, lunch_before
 
 
 def add_teacher_unavailable(m: cp_model.CpModel, v: Vars) -> None:
@@ -227,15 +227,9 @@ def add_teacher_interval_max_days(m: cp_model.CpModel, v: Vars) -> None:
             for schedule, day, cover in days:
                 for period in range(interval.first_period, min(interval.last_period, len(schedule.periods)) + 1):
                     in_interval[day] += cover[period]
-            busy = []
-            for day, covering in sorted(in_interval.items()):
-                if covering:
-                    var = m.new_bool_var(f"interval_busy[{teacher.id},{n},{day}]")
-                    for cover_var in covering:
-                        m.add_implication(cover_var, var)
-                    busy.append(var)
-            if len(busy) > interval.max_days:
-                m.add(sum(busy) <= interval.max_days).only_enforce_if(guard)
+            add_used_cap(
+                m, f"interval_busy[{teacher.id},{n}]", dict(sorted(in_interval.items())), interval.max_days, guard
+            )
 
 
 def _unbroken_runs(schedule: BellSchedule, day: int) -> list[list[int]]:

@@ -284,3 +284,19 @@ def _locate(schedule: BellSchedule, moment: int) -> tuple[int, bool] | None:
         if i + 1 < len(periods) and minutes(p.end) <= moment < minutes(periods[i + 1].start):
             return p.index, True
     return None
+
+
+def add_used_cap(
+    m: cp_model.CpModel, name: str, groups: dict[object, list[cp_model.IntVar]], limit: int, guard: list
+) -> None:
+    """At most ``limit`` of ``groups`` are used: a Boolean per non-empty group (a slot, a day, a room), implied by
+    each of its literals; a cap on their sum only pushes them down, so the implications suffice."""
+    used = []
+    for key, literals in groups.items():
+        if literals:
+            flag = m.new_bool_var(f"{name}[{key}]")
+            for literal in literals:
+                m.add_implication(literal, flag)
+            used.append(flag)
+    if len(used) > limit:
+        m.add(sum(used) <= limit).only_enforce_if(guard)
