@@ -1332,26 +1332,15 @@ class _Reader:
 
     def _split_by_min_days(self, parts: Counter) -> None:
         """Sessions of one lesson are interchangeable, so a min days constraint (hard, or with "consecutive if
-        same day") or a same starting time constraint that names only some parts of a split activity cannot hold
-        on a lesson of all its parts: the parts are grouped by the constraints naming them (``days_key``), each
-        group a lesson of its own, so every such constraint covers whole lessons (exact: different_days /
-        days_apart / adjacent_if_same_day / adjacent_with / same_time_as)."""
+        same day") that names only some parts of a split activity cannot hold on a lesson of all its parts: the
+        parts are grouped by the constraints naming them (``days_key``), each group a lesson of its own, so every
+        such constraint covers whole lessons (exact: different_days / days_apart / adjacent_if_same_day /
+        adjacent_with). Same starting time constraints: ``_split_same_start_partners``."""
         constraints = [ids for ids, _, _ in self.min_days] + [ids for ids, _ in self.adjacent_if_same_day]
         naming: dict[int, list[int]] = defaultdict(list)
         for index, ids in enumerate(constraints):
             for aid in dict.fromkeys(ids):
                 if aid in self.activities:
-                    naming[aid].append(index)
-        # same starting time pairs whole lessons part by part (``_paired_lessons``) when it names every part of
-        # a split activity; only a split activity it names in part is split by it
-        started = {aid for ids in self.same_start for aid in ids if aid in self.activities}
-        named_groups = Counter(self.activities[aid].group_id for aid in started)
-        for index, ids in enumerate(self.same_start, start=len(constraints)):
-            for aid in dict.fromkeys(ids):
-                if (
-                    aid in self.activities
-                    and named_groups[self.activities[aid].group_id] < parts[self.activities[aid].group_id]
-                ):
                     naming[aid].append(index)
         by_group: dict[int, set[tuple[int, ...]]] = defaultdict(set)
         for activity in self.activities.values():
@@ -1370,11 +1359,16 @@ class _Reader:
         return shapes
 
     def _split_same_start_partners(self, lessons_per_group: Counter) -> bool:
-        """A split activity that became several lessons (other durations, rooms, min days…) pairs with its same
-        starting time partners part by part only if those are split alike: every split activity linked to such
-        a one by same starting time constraints (transitively) is split by the constraints naming its parts,
-        so that the constraints pair single lessons one to one. True if some activity changed."""
+        """Same starting time pairs whole lessons part by part (``_paired_lessons``). A split activity that it
+        names only in part, or that became several lessons (other durations, rooms, min days…), and every split
+        activity linked to such a one by same starting time constraints (transitively), is split by the
+        constraints naming its parts, so that they pair single lessons one to one. True if some activity changed."""
+        parts = Counter(a.group_id for a in self.activities.values())
+        named = Counter(
+            self.activities[a].group_id for a in {a for ids in self.same_start for a in ids} if a in self.activities
+        )
         split = {group for group, n in lessons_per_group.items() if n > 1}
+        split |= {group for group, n in named.items() if n < parts[group]}
         linked = [{self.activities[a].group_id for a in ids if a in self.activities} for ids in self.same_start]
         grown = True
         while grown:

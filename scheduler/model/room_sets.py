@@ -14,7 +14,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from scheduler.domain import Lesson, RoomGroup
-from scheduler.model.variables import Vars, add_used_cap, locate, lunch_before, time_points
+from scheduler.model.variables import Vars, add_used_cap, implied_any, locate, lunch_before, time_points
 
 
 def add_room_set(m: cp_model.CpModel, v: Vars) -> None:
@@ -115,8 +115,8 @@ def add_same_room_if_consecutive(m: cp_model.CpModel, v: Vars) -> None:
                 ending, starting = _rooms_at_boundary(v, lessons, day, boundary)
                 if not ending or not starting:
                     continue
-                ends_in = {room_id: _any(m, vars) for room_id, vars in ending.items()}
-                starts_in = {room_id: _any(m, vars) for room_id, vars in starting.items()}
+                ends_in = {room_id: implied_any(m, vars) for room_id, vars in ending.items()}
+                starts_in = {room_id: implied_any(m, vars) for room_id, vars in starting.items()}
                 for room_id, ends in ends_in.items():
                     for other_id, starts in starts_in.items():
                         if other_id != room_id:
@@ -143,13 +143,3 @@ def _rooms_at_boundary(
             for room_id, var in v.room_choice.get((lesson.id, day, boundary + 1), {}).items():
                 starting[room_id].append(var)
     return ending, starting
-
-
-def _any(m: cp_model.CpModel, literals: list[cp_model.IntVar]) -> cp_model.IntVar:
-    """A literal that is true when one of ``literals`` is (it may be true otherwise; only its truth binds)."""
-    if len(literals) == 1:
-        return literals[0]
-    either = m.new_bool_var("")
-    for literal in literals:
-        m.add_implication(literal, either)
-    return either

@@ -286,17 +286,21 @@ def _locate(schedule: BellSchedule, moment: int) -> tuple[int, bool] | None:
     return None
 
 
+def implied_any(m: cp_model.CpModel, literals: list[cp_model.IntVar], name: str = "") -> cp_model.IntVar:
+    """A literal that is true when one of ``literals`` is (it may be true otherwise; only its truth binds)."""
+    if len(literals) == 1:
+        return literals[0]
+    either = m.new_bool_var(name)
+    for literal in literals:
+        m.add_implication(literal, either)
+    return either
+
+
 def add_used_cap(
     m: cp_model.CpModel, name: str, groups: dict[object, list[cp_model.IntVar]], limit: int, guard: list
 ) -> None:
-    """At most ``limit`` of ``groups`` are used: a Boolean per non-empty group (a slot, a day, a room), implied by
-    each of its literals; a cap on their sum only pushes them down, so the implications suffice."""
-    used = []
-    for key, literals in groups.items():
-        if literals:
-            flag = m.new_bool_var(f"{name}[{key}]")
-            for literal in literals:
-                m.add_implication(literal, flag)
-            used.append(flag)
+    """At most ``limit`` of ``groups`` are used: one ``implied_any`` per non-empty group (a slot, a day, a room);
+    a cap on their sum only pushes them down, so the implications suffice."""
+    used = [implied_any(m, literals, f"{name}[{key}]") for key, literals in groups.items() if literals]
     if len(used) > limit:
         m.add(sum(used) <= limit).only_enforce_if(guard)
