@@ -568,6 +568,15 @@ class School(Record):
 
     def stage_of(self, lesson: Lesson) -> Stage:
         """The stage whose bell schedule the lesson follows: its classes', or its own without pupils."""
+        if self.lesson_by_id.get(lesson.id) is lesson:
+            return self.stage_by_lesson[lesson.id]
+        return self._own_stage(lesson)
+
+    @cached_property
+    def stage_by_lesson(self) -> dict[str, Stage]:
+        return {lesson.id: self._own_stage(lesson) for lesson in self.all_lessons}
+
+    def _own_stage(self, lesson: Lesson) -> Stage:
         return self.classes_of(lesson)[0].stage if lesson.groups else lesson.stage
 
     def schedule_of(self, lesson: Lesson) -> BellSchedule:

@@ -142,19 +142,19 @@ def add_adjacent_if_same_day(m: cp_model.CpModel, v: Vars) -> None:
         for other in pairs:
             guard = v.enforce("adjacent_if_same_day", lesson.id)
             schedule = school.schedule_of(lesson)
-            for (day, first, var), (other_day, second, other_var) in _same_day_pairs(v, lesson, other):
-                if day == other_day and not _adjacent(
-                    schedule, day, (first, lesson.duration), (second, other.duration)
-                ):
-                    m.add(var + other_var <= 1).only_enforce_if(guard)
-
-
-def _same_day_pairs(v: Vars, lesson: Lesson, other: Lesson):
-    """Pairs of start variables of the two lessons (of one lesson: each unordered pair once)."""
-    mine, theirs = v.starts_of(lesson), v.starts_of(other)
-    if lesson is other:
-        return ((a, b) for i, a in enumerate(mine) for b in mine[i + 1 :])
-    return ((a, b) for a in mine for b in theirs)
+            mine = v.starts_of(lesson)
+            for i, (day, first, var) in enumerate(mine):
+                # one constraint per start: it rules out every start of the other that day not adjacent to it
+                # (of one lesson: the later starts, so each pair once)
+                theirs = mine[i + 1 :] if other is lesson else v.starts_of(other)
+                apart = [
+                    other_var.Not()
+                    for other_day, second, other_var in theirs
+                    if other_day == day
+                    and not _adjacent(schedule, day, (first, lesson.duration), (second, other.duration))
+                ]
+                if apart:
+                    m.add_bool_and(apart).only_enforce_if([var, *guard])
 
 
 def _adjacent(schedule: BellSchedule, day: int, one: tuple[int, int], two: tuple[int, int]) -> bool:
