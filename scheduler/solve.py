@@ -213,12 +213,13 @@ def _any_timetable(solver: cp_model.CpSolver) -> None:
 
     The worker beside the full search then runs only feasibility jump, the local search that finds the
     first timetable of the real FET files (the feasibility pump and LNS took three quarters of its time and
-    never found one there), and presolve makes one pass, not three. On Belize test-2012 this takes the first
-    timetable from 6.3–7.1 s to 2.3–4.5 s; benchmarks/FET_REAL.md has the runs.
+    never found one there); presolve makes one pass, not three; and feasibility jump's linearization
+    level is 0, not 2 (a timetable within the limit in more runs on Egypt and Ancona, measured, not explained). On Belize test-2012 the solve goes from 6.3–7.1 s to 2.5–5.7 s. Runs: benchmarks/FET_REAL.md.
     """
     solver.parameters.use_feasibility_pump = False
     solver.parameters.use_lns = False
     solver.parameters.max_presolve_iterations = 1
+    solver.parameters.feasibility_jump_linearization_level = 0
 
 
 class _FirstSeen(cp_model.CpSolverSolutionCallback):
