@@ -117,10 +117,12 @@ def assign_pupils(
         m.add(sum(members[club.id]) >= club.min_size)
     m.minimize(sum(cost))
     # Stage A is a transportation problem: a min-cost flow gives an optimal start, CP-SAT proves it.
-    for key, value in _flow_start(pupils, options, clubs).items():
+    start = _flow_start(pupils, options, clubs)
+    for key, value in start.items():
         m.add_hint(x[key], value)
     solver = _solver(time_limit, workers)
     status = STATUS[solver.solve(m)]
+    flow_optimum = _flow_optimum(pupils, options, clubs, start)
     stats = ClubStats(status=status, pupils=len(pupils), unplaced=unplaced)
     if status not in ("optimal", "feasible"):
         stats.wall_time = time.perf_counter() - started
@@ -128,6 +130,11 @@ def assign_pupils(
         return [], stats
     stats.objective = solver.objective_value
     stats.bound = solver.best_objective_bound
+    if flow_optimum is not None:
+        # the flow's optimum is stage A's (network flows have integral optima), a bound whatever CP-SAT proved
+        stats.bound = max(stats.bound, flow_optimum)
+        if stats.objective <= stats.bound + 1e-9:
+            stats.status = "optimal"
     stats.gap = 0.0 if stats.objective <= stats.bound + 1e-9 else (stats.objective - stats.bound) / stats.objective
     first = {p: c for (p, c), var in x.items() if solver.boolean_value(var)}
     stats.unplaced = [p.id for p in pupils if p.id not in first]
@@ -180,6 +187,26 @@ def _flow_start(pupils: list[Pupil], options: dict[str, list[Club]], clubs: list
     if flow.solve() != flow.OPTIMAL:
         return {}
     return {key: int(flow.flow(arc)) for arc, key in arcs.items()}
+
+
+def _flow_optimum(pupils: list[Pupil], options: dict[str, list[Club]], clubs: list[Club], start: dict) -> float | None:
+    """Stage A's optimal cost from the min-cost flow, when its flow fills every club's minimum (then no
+    assignment meeting the minima costs less: each is a flow of the same network); else None."""
+    if not start:
+        return None
+    size: dict[str, int] = defaultdict(int)
+    cost = 0
+    for pupil in pupils:
+        if not options[pupil.id]:
+            continue
+        chosen = [club.id for club in options[pupil.id] if start.get((pupil.id, club.id))]
+        for club_id in chosen:
+            size[club_id] += 1
+            cost += rank_cost(_rank(pupil, club_id))
+        cost += UNPLACED_COST * (1 - len(chosen))
+    if any(not club.min_size <= size[club.id] <= club.max_size for club in clubs):
+        return None
+    return float(cost)
 
 
 def _second_clubs(school, pupils, first, by_id, club_days, time_limit, workers) -> dict[str, str]:
