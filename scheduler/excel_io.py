@@ -319,6 +319,20 @@ def _cell_value(kind: str, value: Any) -> Any:
     return value
 
 
+# the sheets that hold one School list each, a row a record, written and read as they are
+RECORD_TABLES = (
+    "subjects",
+    "teachers",
+    "rooms",
+    "classes",
+    "assignments",
+    "lessons",
+    "meetings",
+    "room_groups",
+    "occupy_max_slots",
+)
+
+
 def _school_rows(school: School) -> dict[str, list[dict[str, Any]]]:
     data = school.model_dump()
     rows: dict[str, list[dict[str, Any]]] = {
@@ -338,18 +352,8 @@ def _school_rows(school: School) -> dict[str, list[dict[str, Any]]]:
         rows["bell_settings"].append({k: bell[k] for k in ("stage", "name", "afternoon_from")})
         rows["bell_periods"] += [{"stage": bell["stage"], **p} for p in bell["periods"]]
         rows["bell_blocks"] += [{"stage": bell["stage"], **b} for b in bell["blocks"]]
-    for table in (
-        "subjects",
-        "rooms",
-        "classes",
-        "assignments",
-        "lessons",
-        "meetings",
-        "room_groups",
-        "occupy_max_slots",
-    ):
+    for table in RECORD_TABLES:
         rows[table] = data[table]
-    rows["teachers"] = data["teachers"]
     for teacher in data["teachers"]:
         rows["teacher_unavailable"] += [{"teacher": teacher["id"], **slot} for slot in teacher["unavailable"]]
     for school_class in data["classes"]:
@@ -372,6 +376,7 @@ def write_school_workbook(school: School, path: str | Path) -> Path:
     _write_notes(notes, school)
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     help_font = Font(italic=True, color="666666")
+    rows = _school_rows(school)
     for sheet, columns in SHEETS.items():
         ws = workbook.create_sheet(sheet)
         for col, column in enumerate(columns, 1):
@@ -385,7 +390,7 @@ def write_school_workbook(school: School, path: str | Path) -> Path:
             if column.kind not in ("int", "bool", "json"):
                 # Text format keeps "08:20" and "1-3" from turning into Excel times and dates.
                 ws.column_dimensions[letter].number_format = "@"
-        for r, record in enumerate(_school_rows(school)[sheet], 3):
+        for r, record in enumerate(rows[sheet], 3):
             for col, column in enumerate(columns, 1):
                 value = _cell_value(column.kind, record.get(column.name))
                 if value is None:
@@ -627,17 +632,7 @@ def _read(path: str | Path) -> tuple[dict[str, Any], dict[tuple, Location]]:
     _read_after_school(reader, rows, data)
 
     _read_bells(reader, rows, data)
-    for table in (
-        "subjects",
-        "teachers",
-        "rooms",
-        "classes",
-        "assignments",
-        "lessons",
-        "meetings",
-        "room_groups",
-        "occupy_max_slots",
-    ):
+    for table in RECORD_TABLES:
         data[table] = [reader.table((table, i), table, r, record) for i, (r, record) in enumerate(rows[table])]
     _read_unavailable(reader, rows, data, "teachers", "teacher_unavailable", "teacher")
     _read_unavailable(reader, rows, data, "classes", "class_unavailable", "class")
