@@ -211,14 +211,26 @@ def _solver(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
 def _any_timetable(solver: cp_model.CpSolver) -> None:
     """Parameters for a model without objective, where the first solution ends the search.
 
-    The worker beside the full search then runs only feasibility jump, the local search that finds the
-    first timetable of the real FET files (the feasibility pump and LNS took three quarters of its time and
-    never found one there); presolve makes one pass, not three; and feasibility jump's linearization
-    level is 0, not 2 (a timetable within the limit in more runs on Egypt and Ancona, measured, not explained). On Belize test-2012 the solve goes from 6.3–7.1 s to 2.5–5.7 s. Runs: benchmarks/FET_REAL.md.
+    - With 2 workers (this machine's cores, the default) the full search is CP-SAT's ``no_lp`` worker,
+      not ``default_lp``: on Egypt's FET file the LP made ``default_lp`` reach 598 conflicts in 32 s and
+      never find a timetable, while ``no_lp`` found one on every seed.
+    - The worker beside it runs only feasibility jump (no feasibility pump or LNS without an objective),
+      the local search that finds the first timetable on most real FET files.
+    - Presolve makes one pass, without symmetry detection (1.6 s of Egypt's 4 s presolve) or probing.
+    - Feasibility jump's linearization level is 0, not 2 (a timetable within the limit in more runs on
+      Egypt and Ancona, measured, not explained).
+
+    Together, Egypt's solve goes from 12.6 s / 37 s / none in 40 s to 3.9–5.4 s, Ancona's median from
+    30 s to 11 s (sweeps in benchmarks/FET_REAL.md, session 8). ``no_lp`` is a complete search, so an
+    impossible school is still proved infeasible.
     """
+    if solver.parameters.num_workers == 2:  # measured there; with more workers the portfolio has no_lp anyway
+        solver.parameters.subsolvers.append("no_lp")
     solver.parameters.use_feasibility_pump = False
     solver.parameters.use_lns = False
     solver.parameters.max_presolve_iterations = 1
+    solver.parameters.symmetry_level = 0
+    solver.parameters.cp_model_probing_level = 0
     solver.parameters.feasibility_jump_linearization_level = 0
 
 

@@ -153,4 +153,4 @@ def add_room_unavailable(m: cp_model.CpModel, v: Vars) -> None:
         for slot in room.unavailable:
             if slot.stage in (None, stage):
                 for var in v.covering(lesson, slot.day, slot.period):
-                    m.add(var == 0).only_enforce_if(v.enforce("room_unavailable", room.id))
+                    v.forbid(var, "room_unavailable", room.id)

@@ -24,7 +24,7 @@ def _forbid_periods(m: cp_model.CpModel, v: Vars, family: str, bad_period) -> No
                     if bad_period(school_class, schedule, period):
                         for day in v.days:
                             for var in v.covering(lesson, day, period.index):
-                                m.add(var == 0).only_enforce_if(v.enforce(family, school_class.id))
+                                v.forbid(var, family, school_class.id)
 
 
 def add_earliest_start(m: cp_model.CpModel, v: Vars) -> None:
@@ -132,7 +132,6 @@ def add_class_unavailable(m: cp_model.CpModel, v: Vars) -> None:
     for school_class in v.school.classes:
         if not school_class.unavailable:
             continue
-        guard = v.enforce("class_unavailable", school_class.id)
         done: set[tuple[str, int, int]] = set()
         for atom in school_class.atoms():
             section = atom.partition(":")[2] or None
@@ -144,7 +143,7 @@ def add_class_unavailable(m: cp_model.CpModel, v: Vars) -> None:
                         continue
                     done.add((lesson.id, slot.day, slot.period))
                     for var in v.covering(lesson, slot.day, slot.period):
-                        m.add(var == 0).only_enforce_if(guard)
+                        v.forbid(var, "class_unavailable", school_class.id)
 
 
 def add_class_no_gaps(m: cp_model.CpModel, v: Vars) -> None:

@@ -83,7 +83,7 @@ def add_double_span(m: cp_model.CpModel, v: Vars) -> None:
                 (b.days is None or day in b.days) and first < minutes(b.start) and minutes(b.end) <= last
                 for b in lunches
             ):
-                m.add(var == 0).only_enforce_if(v.enforce("double_span", lesson.id))
+                v.forbid(var, "double_span", lesson.id)
 
 
 def add_different_days(m: cp_model.CpModel, v: Vars) -> None:
@@ -224,7 +224,7 @@ def add_allowed_starts(m: cp_model.CpModel, v: Vars) -> None:
         allowed = {(slot.day, slot.period) for slot in lesson.allowed_starts}
         for day, period, var in v.starts_of(lesson):
             if (day, period) not in allowed:
-                m.add(var == 0).only_enforce_if(v.enforce("allowed_starts", lesson.id))
+                v.forbid(var, "allowed_starts", lesson.id)
 
 
 def add_same_time(m: cp_model.CpModel, v: Vars) -> None:

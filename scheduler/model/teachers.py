@@ -20,7 +20,7 @@ def add_teacher_unavailable(m: cp_model.CpModel, v: Vars) -> None:
             for slot in teacher.unavailable:
                 if slot.stage in (None, stage):
                     for var in v.covering(lesson, slot.day, slot.period):
-                        m.add(var == 0).only_enforce_if(v.enforce("teacher_unavailable", teacher.id))
+                        v.forbid(var, "teacher_unavailable", teacher.id)
 
 
 def add_meetings(m: cp_model.CpModel, v: Vars) -> None:
@@ -37,7 +37,7 @@ def add_meetings(m: cp_model.CpModel, v: Vars) -> None:
                     first = minutes(schedule.period(period).start)
                     last = minutes(schedule.period(period + lesson.duration - 1).end)
                     if first < end and start < last:
-                        m.add(var == 0).only_enforce_if(v.enforce("meeting", f"{meeting.id}/{teacher}"))
+                        v.forbid(var, "meeting", f"{meeting.id}/{teacher}")
 
 
 def teacher_day_load(v: Vars, teacher: str, day: int) -> cp_model.LinearExprT:

@@ -52,6 +52,17 @@ class Vars:
     # period)][name]: the session starting there is in a room of that class
     room_classes: dict[str, list[str]] = field(default_factory=dict)
     room_choice: dict[Key, dict[str, cp_model.IntVar]] = field(default_factory=dict)
+    # start variable index → its key, and the starts a unit rule forbids outright (``forbid``; not in explain mode)
+    key_of: dict[int, Key] = field(default_factory=dict)
+    forbidden: set[Key] = field(default_factory=set)
+
+    def forbid(self, var: cp_model.IntVar, family: str, key: str) -> None:
+        """Rule instance (``family``, ``key``) forbids the session start ``var`` whatever else is placed (an
+        unavailable period, a start outside the allowed ones…). Outside explain mode the start is recorded in
+        ``forbidden``, so that ``build_model`` can leave it out of the model altogether (``build_vars(skip=…)``)."""
+        self.model.add(var == 0).only_enforce_if(self.enforce(family, key))
+        if not self.explain:
+            self.forbidden.add(self.key_of[var.index])
 
     def enforce(self, family: str, key: str) -> list[cp_model.IntVar]:
         """Enforcement literal of one rule instance (e.g. ("teacher_clash", "t017")); none normally."""
@@ -76,8 +87,13 @@ class Vars:
         return range(1, len(self.school.days) + 1)
 
 
-def build_vars(m: cp_model.CpModel, school: School, explain: bool = False) -> Vars:
+def build_vars(
+    m: cp_model.CpModel, school: School, explain: bool = False, skip: set[Key] | None = None, starts_only: bool = False
+) -> Vars:
+    """The start variables of every lesson but those in ``skip`` (starts no timetable can use), then, unless
+    ``starts_only``, the after-school and room-choice variables."""
     v = Vars(school=school, model=m, explain=explain)
+    skip = skip or set()
     for lesson in school.all_lessons:
         schedule = school.schedule_of(lesson)
         for group in lesson.groups:
@@ -89,11 +105,16 @@ def build_vars(m: cp_model.CpModel, school: School, explain: bool = False) -> Va
         last_start = len(schedule.periods) - lesson.duration + 1
         for day in v.days:
             for period in range(1, last_start + 1):
+                if (lesson.id, day, period) in skip:
+                    continue
                 var = m.new_bool_var(f"x[{lesson.id},{day},{period}]")
                 v.start[(lesson.id, day, period)] = var
+                v.key_of[var.index] = (lesson.id, day, period)
                 v.starts[lesson.id].append((day, period, var))
                 for covered in range(period, period + lesson.duration):
                     v.covers[(lesson.id, day, covered)].append(var)
+    if starts_only:
+        return v
     if school.after_school is not None:
         _after_school_vars(m, v)
     _room_choice_vars(m, v)

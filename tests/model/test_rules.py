@@ -631,3 +631,25 @@ def test_a_fixed_first_timetable_keeps_its_placements_and_gets_its_soft_goals_co
     placements = [Placement(lesson=lesson, day=day, period=period) for lesson, day, period in sorted(starts)]
     report = check(school, Solution(school_id=school.id, placements=placements))
     assert {name: int(fixed.value(expr)) for name, expr in built.terms.items()} == report.soft
+
+
+def test_starts_a_unit_rule_forbids_get_no_variable_outside_explain_mode():
+    from scheduler.model import build_model, forbidden_starts
+
+    data = tiny()
+    data["teachers"][2]["unavailable"] = [{"day": 1, "period": p} for p in (1, 2, 3)]  # t3: math of both classes
+    data["policy"]["overrides"]["stages.primary.earliest_start"] = "09:10"  # no period 1 for anyone
+    school = School.model_validate(data)
+    math = [lesson.id for lesson in school.all_lessons if lesson.subject == "math"]
+    forbidden = forbidden_starts(school)
+    assert {(m, 1, p) for m in math for p in (1, 2, 3)} <= forbidden
+    assert {(lesson.id, d, 1) for lesson in school.all_lessons for d in (1, 2, 3)} <= forbidden
+    assert (math[0], 1, 4) not in forbidden and (math[0], 2, 2) not in forbidden
+    plain = build_model(school, objective=False)
+    assert not forbidden & plain.vars.start.keys()
+    assert all(var.index in plain.vars.key_of for var in plain.vars.start.values())
+    # explain mode keeps every start: there each forbidding is a rule instance that may be relaxed
+    assert forbidden <= build_model(school, explain=True, objective=False).vars.start.keys()
+    solution = solved(school)
+    assert check(school, solution).ok
+    assert not {(p.lesson, p.day, p.period) for p in solution.placements} & forbidden
