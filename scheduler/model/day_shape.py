@@ -161,6 +161,32 @@ def add_class_no_gaps(m: cp_model.CpModel, v: Vars) -> None:
             previous = cover[p]
         if len(begins) > 1:
             m.add(sum(begins) <= 1).only_enforce_if(v.enforce("class_no_gaps", school_class.id))
+        if school_class.starts_first_period:
+            _add_prefix_day(m, v, school_class, cover, free)
+
+
+def _add_prefix_day(m: cp_model.CpModel, v: Vars, school_class: SchoolClass, cover: list, free: list[int]) -> None:
+    """Implied by no gaps and a start in the first free period together: the atom's day is a prefix of its
+    free periods, so each free period is covered only if the one before it is. Redundant, but it propagates
+    one period at a time where the block-begin flags and "first period ≥ each" only bite at the end: on
+    Italy's Ancona (every class without gaps from the first hour) dropping either rule made the file easy."""
+    guard = v.enforce("class_no_gaps", school_class.id) + v.enforce("class_starts_first_period", school_class.id)
+    for earlier, later in zip(free, free[1:], strict=False):
+        if not isinstance(cover[later], int):
+            m.add(cover[earlier] >= cover[later]).only_enforce_if(guard)
+    low = school_class.min_lessons_per_day
+    if not low or len(free) < low:
+        return  # too few free periods: class_lessons_per_day itself has the atom fail
+    # with at least ``low`` lessons a day, the day's first ``low`` free periods are covered (on every day, or
+    # on each day with a lesson when the class may have empty days)
+    guard += v.enforce("class_lessons_per_day", school_class.id)
+    last_needed = cover[free[low - 1]]
+    if isinstance(last_needed, int):
+        return
+    if school_class.allow_empty_days:
+        m.add(last_needed >= cover[free[0]]).only_enforce_if(guard)
+    else:
+        m.add(last_needed >= 1).only_enforce_if(guard)
 
 
 def add_class_starts_first_period(m: cp_model.CpModel, v: Vars) -> None:

@@ -158,3 +158,34 @@ def test_class_late_starts_that_cannot_hold_is_infeasible_named_and_relaxed():
     assert named and "班级每周晚一节开始上课的天数上限" in named[0]
     relaxed = [f.message for f in result.explanation if f.rule == "relaxation" and "已验证" in f.message]
     assert any("每周晚一节开始上课的天数上限从 1 提高到 2" in message for message in relaxed), relaxed
+
+
+def test_no_gaps_from_the_first_period_with_a_daily_minimum_fills_a_prefix_of_the_free_periods():
+    # the implied prefix constraints (scheduler/model/day_shape.py::_add_prefix_day) keep every valid day:
+    # 11 periods in 14 free slots, at least 3 a day, 周一 第2节 unavailable
+    school = _school(
+        tiny(),
+        no_gaps=True,
+        starts_first_period=True,
+        min_lessons_per_day=3,
+        unavailable=_slots((1, 2)),
+    )
+    solution = solved(school)
+    assert check(school, solution).ok
+    days = _day_periods(school, solution, "c3-1")
+    free = {1: [1, 3, 4, 5], 2: [1, 2, 3, 4, 5], 3: [1, 2, 3, 4, 5]}
+    assert sum(len(periods) for periods in days.values()) == 11
+    for day, periods in days.items():
+        assert len(periods) >= 3 and periods == free[day][: len(periods)]
+
+
+def test_a_prefix_day_that_cannot_reach_the_daily_minimum_is_infeasible():
+    # 周二 1–3 unavailable leaves 周二 two free periods, below the daily minimum of 3 (no empty days)
+    school = _school(
+        tiny(),
+        no_gaps=True,
+        starts_first_period=True,
+        min_lessons_per_day=3,
+        unavailable=_slots((2, 1), (2, 2), (2, 3)),
+    )
+    assert solve(school, OPTIONS).status == "infeasible"
