@@ -213,7 +213,7 @@ def _any_timetable(solver: cp_model.CpSolver) -> None:
 
     - With 2 workers (this machine's cores, the default) the full search is CP-SAT's ``no_lp`` worker,
       not ``default_lp``: on Egypt's FET file the LP made ``default_lp`` reach 598 conflicts in 32 s and
-      never find a timetable, while ``no_lp`` found one on every seed.
+      find no timetable (seed 1), while ``no_lp`` found one on every seed.
     - The worker beside it runs only feasibility jump (no feasibility pump or LNS without an objective),
       the local search that finds the first timetable on most real FET files.
     - Presolve makes one pass, without symmetry detection (1.6 s of Egypt's 4 s presolve) or probing.

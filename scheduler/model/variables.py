@@ -1,8 +1,10 @@
 """Decision variables, built once: one Boolean per (lesson, day, start period).
 
-A lesson with ``count`` sessions has a start variable for every day and period where a
-session fits in the day; the variables of one lesson are interchangeable, so sessions carry
-no identity (no symmetry to break). Rules read the indexes built here and never rebuild them.
+A lesson with ``count`` sessions has a start variable for every day and period where a session fits
+in the day, except the starts a unit rule forbids outright (``Vars.forbid``; those are left out but in
+explain mode, see ``scheduler.model.forbidden_starts``). The variables of one lesson are
+interchangeable, so sessions carry no identity (no symmetry to break). Rules read the indexes built
+here and never rebuild them.
 """
 
 from __future__ import annotations
