@@ -14,7 +14,7 @@ from scheduler.changes import ChangeSummary, compare
 from scheduler.clubs import ClubStats, assign_pupils
 from scheduler.domain import School
 from scheduler.explain import Finding, explain_infeasible, precheck
-from scheduler.model import build_model
+from scheduler.model import build_model, forbidden_starts
 from scheduler.model.variables import decision_vars
 from scheduler.rooms import assign_club_rooms, assign_rooms
 from scheduler.solution import (
@@ -136,18 +136,24 @@ def solve(
     solvers: list[cp_model.CpSolver] = []
     if stop is not None:
         threading.Thread(target=_stop_when, args=(stop, done, solvers), daemon=True).start()
-    first_status, first_values, build_time = None, None, 0.0
+    first_status, first_values = None, None
+    building = time.perf_counter()
+    forbidden = forbidden_starts(school)  # once for both models (the same variables, so hints line up)
+    build_time = time.perf_counter() - building
     stopped = stop is not None and stop.is_set()
     # First a timetable on the hard rules alone (with a baseline: as few moves as possible), then the soft goals.
     if not stopped and (options.baseline is not None or (options.hint is None and options.feasibility_first)):
-        first_status, first_values, build_time = _first_phase(school, options, started, watcher, solvers, progress)
+        first_status, first_values, first_build = _first_phase(
+            school, options, started, watcher, solvers, progress, forbidden
+        )
+        build_time += first_build
     status: Status = "unknown"
     solver, bound = _solver(options, 0.1), None
     if first_status == cp_model.INFEASIBLE:
         status = "infeasible"
     elif not (stop is not None and stop.is_set()):
         building = time.perf_counter()
-        built = build_model(school, baseline=options.baseline, move_weight=options.move_weight)
+        built = build_model(school, baseline=options.baseline, move_weight=options.move_weight, forbidden=forbidden)
         if first_values is not None:
             for var, value in zip(decision_vars(built.vars), first_values, strict=True):
                 built.model.add_hint(var, value)
@@ -252,6 +258,7 @@ def _first_phase(
     watcher: _Watcher,
     solvers: list,
     progress: Callable[[Progress], None] | None,
+    forbidden: set,
 ) -> tuple[int, list[bool] | None, float]:
     """A timetable on a model of the hard rules only (no soft-goal terms: smaller, fast), whose
     decision values then warm-start the optimisation; returns (status, values, build seconds).
@@ -261,7 +268,9 @@ def _first_phase(
     first feasible solution.
     """
     building = time.perf_counter()
-    plain = build_model(school, objective=False, baseline=options.baseline, move_weight=options.move_weight)
+    plain = build_model(
+        school, objective=False, baseline=options.baseline, move_weight=options.move_weight, forbidden=forbidden
+    )
     if options.baseline is not None:
         plain.model.minimize(plain.moves)
         _add_hints(plain, options.baseline)

@@ -160,16 +160,17 @@ def test_class_late_starts_that_cannot_hold_is_infeasible_named_and_relaxed():
     assert any("每周晚一节开始上课的天数上限从 1 提高到 2" in message for message in relaxed), relaxed
 
 
+def _prefix_day_school(*unavailable: tuple[int, int]) -> School:
+    """三年级1班 without gaps from its first free period, at least 3 lessons every day."""
+    return _school(
+        tiny(), no_gaps=True, starts_first_period=True, min_lessons_per_day=3, unavailable=_slots(*unavailable)
+    )
+
+
 def test_no_gaps_from_the_first_period_with_a_daily_minimum_fills_a_prefix_of_the_free_periods():
     # the implied prefix constraints (scheduler/model/day_shape.py::_add_prefix_day) keep every valid day:
     # 11 periods in 14 free slots, at least 3 a day, 周一 第2节 unavailable
-    school = _school(
-        tiny(),
-        no_gaps=True,
-        starts_first_period=True,
-        min_lessons_per_day=3,
-        unavailable=_slots((1, 2)),
-    )
+    school = _prefix_day_school((1, 2))
     solution = solved(school)
     assert check(school, solution).ok
     days = _day_periods(school, solution, "c3-1")
@@ -181,11 +182,4 @@ def test_no_gaps_from_the_first_period_with_a_daily_minimum_fills_a_prefix_of_th
 
 def test_a_prefix_day_that_cannot_reach_the_daily_minimum_is_infeasible():
     # 周二 1–3 unavailable leaves 周二 two free periods, below the daily minimum of 3 (no empty days)
-    school = _school(
-        tiny(),
-        no_gaps=True,
-        starts_first_period=True,
-        min_lessons_per_day=3,
-        unavailable=_slots((2, 1), (2, 2), (2, 3)),
-    )
-    assert solve(school, OPTIONS).status == "infeasible"
+    assert solve(_prefix_day_school((2, 1), (2, 2), (2, 3)), OPTIONS).status == "infeasible"
