@@ -10,7 +10,11 @@ groups the failures by reason and ranks the unsupported constraint types by the 
 
 With ``--fet-cl`` the survey also runs FET's own generator once on each imported file of at least
 ``--min-activities`` activities and prints its time, to find the files FET finds hard (20 s or more,
-or no timetable within the limit): the ones the speed comparison in ``fet_compare`` is about.
+or no timetable within the limit): the ones the speed comparison in ``fet_compare`` is about. With
+``--ours`` it also times our first checked timetable (seed 0, read + build + first phase; the solve
+stops there), so one run screens the files where either solver is slow:
+
+    python -m benchmarks.fet_survey --ours 30 --fet-cl 60 --min-activities 300 --exact-only
 """
 
 from __future__ import annotations
@@ -89,6 +93,29 @@ def time_fet_cl(path: Path, time_limit: int) -> str:
     return f"{run.wall_time:.1f} s" if run.success else f"no timetable ({run.message}, {run.wall_time:.0f} s)"
 
 
+def time_ours(path: Path, time_limit: float) -> str:
+    """Our first checked timetable (seed 0): read + build + first phase, or why there is none. The first
+    phase gets ``time_limit``; the solve stops once it has a timetable (solve() then keeps that one)."""
+    import threading
+
+    from scheduler.check import check
+    from scheduler.fet import import_fet
+    from scheduler.solve import FEASIBILITY_SHARE, SolveOptions, solve
+
+    started = time.perf_counter()
+    school, _ = import_fet(path)
+    read = time.perf_counter() - started
+    stop = threading.Event()
+    options = SolveOptions(time_limit=time_limit / FEASIBILITY_SHARE, seed=0, explain=False)
+    result = solve(school, options, progress=lambda _: stop.set(), stop=stop)
+    if result.solution is None or result.time_to_first is None:
+        return f"no timetable ({result.status}, {read + result.wall_time:.0f} s)"
+    hard = check(school, result.solution).hard
+    if hard:
+        return f"checker: {len(hard)} hard violations, e.g. {hard[0].message}"
+    return f"{read + result.time_to_first:.2f} s"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -97,7 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=3, help="unsupported constraint types shown per file")
     parser.add_argument("--markdown", action="store_true", help="print the summary as Markdown tables")
     parser.add_argument("--fet-cl", type=int, metavar="SECONDS", help="also run fet-cl (seed 0) with this time limit")
-    parser.add_argument("--min-activities", type=int, default=0, help="with --fet-cl: only files this large")
+    parser.add_argument("--ours", type=float, metavar="SECONDS", help="also time our first timetable (seed 0)")
+    parser.add_argument("--min-activities", type=int, default=0, help="with --fet-cl / --ours: only files this large")
+    parser.add_argument(
+        "--exact-only",
+        action="store_true",
+        help="with --fet-cl / --ours: only files with every hard constraint represented",
+    )
     args = parser.parse_args(argv)
     paths = args.paths or [str(EXAMPLES / mode) for mode in OFFICIAL if (EXAMPLES / mode).is_dir()]
     files = fet_files(paths)
@@ -112,18 +145,26 @@ def main(argv: list[str] | None = None) -> int:
         if row["ok"]:
             top = ", ".join(f"{t} ×{n} ({kind})" for (t, kind), n in row["unsupported"].most_common(args.top))
             print(f"OK   {shown}: {row['activities']} activities, {row['lessons']} lessons; unsupported: {top or '-'}")
-            if args.fet_cl and row["activities"] >= args.min_activities:
-                row["fet"] = time_fet_cl(path, args.fet_cl)
-                print(f"     fet-cl: {row['fet']}")
+            exact = not any(kind == "hard" for _, kind in row["unsupported"])
+            if row["activities"] >= args.min_activities and (exact or not args.exact_only):
+                if args.ours:
+                    row["ours"] = time_ours(path, args.ours)
+                    print(f"     ours:   {row['ours']}")
+                if args.fet_cl:
+                    row["fet"] = time_fet_cl(path, args.fet_cl)
+                    print(f"     fet-cl: {row['fet']}")
         else:
             print(f"FAIL {shown}: {'; '.join(row['problems'][:3])}")
     _summary(rows, args.markdown)
-    timed = [r for r in rows if "fet" in r]
+    timed = [r for r in rows if "fet" in r or "ours" in r]
     if timed:
-        print(f"\nfet-cl (seed 0, {args.fet_cl} s limit) on {len(timed)} files of ≥ {args.min_activities} activities:")
-        for r in sorted(timed, key=lambda r: -_fet_seconds(r["fet"], args.fet_cl)):
+        print(f"\nseed 0 on {len(timed)} files of ≥ {args.min_activities} activities (ours | fet-cl):")
+        for r in sorted(timed, key=lambda r: -_fet_seconds(r.get("fet", "-"), args.fet_cl or 0)):
             hard = [t for (t, kind), _ in r["unsupported"].items() if kind == "hard"]
-            print(f"  {r['fet']:>40}  {r['file']}  ({r['activities']} activities; hard unsupported: {len(hard)} types)")
+            print(
+                f"  {r.get('ours', '-'):>32} | {r.get('fet', '-'):>32}  {r['file']}  "
+                f"({r['activities']} activities; hard unsupported: {len(hard)} types)"
+            )
     return 0
 
 

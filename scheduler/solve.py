@@ -140,9 +140,8 @@ def solve(
     building = time.perf_counter()
     forbidden = forbidden_starts(school)  # once for both models (the same variables, so hints line up)
     build_time = time.perf_counter() - building
-    stopped = stop is not None and stop.is_set()
     # First a timetable on the hard rules alone (with a baseline: as few moves as possible), then the soft goals.
-    if not stopped and (options.baseline is not None or (options.hint is None and options.feasibility_first)):
+    if not _stopped(stop) and (options.baseline is not None or (options.hint is None and options.feasibility_first)):
         first_status, first_values, first_build = _first_phase(
             school, options, started, watcher, solvers, progress, forbidden
         )
@@ -151,7 +150,7 @@ def solve(
     solver, bound = _solver(options, 0.1), None
     if first_status == cp_model.INFEASIBLE:
         status = "infeasible"
-    elif not (stop is not None and stop.is_set()):
+    elif first_values is not None or not _stopped(stop):
         building = time.perf_counter()
         built = build_model(school, baseline=options.baseline, move_weight=options.move_weight, forbidden=forbidden)
         if first_values is not None:
@@ -160,12 +159,14 @@ def solve(
         elif options.hint is not None or options.baseline is not None:
             _add_hints(built, options.hint or options.baseline)
         build_time += time.perf_counter() - building
-        solver = _solver(options, max(0.1, options.time_limit - (time.perf_counter() - started)))
-        solvers.append(solver)
-        status = _STATUS[solver.solve(built.model, watcher)]
-        bound = solver.best_objective_bound if status == "unknown" else None
-        if status == "unknown" and first_values is not None and not (stop is not None and stop.is_set()):
-            # The optimisation found nothing better in its time: keep the first timetable, soft goals counted.
+        if not _stopped(stop):
+            solver = _solver(options, max(0.1, options.time_limit - (time.perf_counter() - started)))
+            solvers.append(solver)
+            status = _STATUS[solver.solve(built.model, watcher)]
+            bound = solver.best_objective_bound if status == "unknown" else None
+        if status == "unknown" and first_values is not None:
+            # The optimisation found nothing better in its time, or was stopped before it did: keep the
+            # first timetable (already reported as found), its soft goals counted.
             solver, fixed = _fixed(built, first_values, options)
             status = "feasible" if fixed in (cp_model.OPTIMAL, cp_model.FEASIBLE) else "unknown"
     done.set()
@@ -203,6 +204,10 @@ def solve(
     if status == "infeasible" and options.explain:
         explanation = explain_infeasible(school, time_limit=max(5.0, options.time_limit / 2))
     return Result(status=status, wall_time=wall, build_time=build_time, explanation=explanation)
+
+
+def _stopped(stop: threading.Event | None) -> bool:
+    return stop is not None and stop.is_set()
 
 
 def _solver(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:

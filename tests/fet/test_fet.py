@@ -1058,3 +1058,14 @@ def test_activities_not_overlapping_keep_whole_lessons_apart(tmp_path):
     assert [e.findtext("Number_of_Activities") for e in written] == ["3", "2"]
     again, _ = import_fet(out)
     assert {lesson.id: lesson.not_with for lesson in again.lessons if lesson.not_with} == linked
+
+
+def test_survey_times_our_first_checked_timetable(capsys):
+    # benchmarks.fet_survey --ours: seed 0, stops after the first phase, prints the seconds to a checked timetable
+    from benchmarks.fet_survey import main
+
+    assert main([str(SMALL), "--ours", "20", "--exact-only"]) == 0
+    out = capsys.readouterr().out
+    shown = [line.split("ours:", 1)[1].split() for line in out.splitlines() if "ours:" in line]
+    assert len(shown) == 1 and shown[0][1] == "s", out
+    assert 0 <= float(shown[0][0]) < 20

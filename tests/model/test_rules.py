@@ -586,6 +586,25 @@ def test_warm_start_from_a_previous_timetable_is_used():
     assert result.time_to_first is not None and result.time_to_first <= result.wall_time
 
 
+def test_stopping_once_the_first_timetable_is_reported_keeps_it():
+    # A user who cancels after the progress showed a timetable gets that timetable, soft goals counted.
+    import threading
+
+    school = tiny_school()
+    stop = threading.Event()
+    seen = []
+
+    def on_progress(progress):
+        seen.append(progress.solutions)
+        stop.set()
+
+    result = solve(school, SolveOptions(time_limit=20), progress=on_progress, stop=stop)
+    assert seen[0] == 1  # the first phase's timetable, reported before the optimisation
+    assert result.status == "feasible" and result.solution is not None
+    assert check(school, result.solution).ok
+    assert result.terms == check(school, result.solution).soft
+
+
 @pytest.mark.parametrize("field", ["teacher_gaps", "core_in_afternoon", "flexible_day_shortfall"])
 def test_objective_terms_are_reported(field):
     result = solve(tiny_school(), OPTIONS)
