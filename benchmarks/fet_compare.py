@@ -31,15 +31,25 @@ from pathlib import Path
 from scheduler.domain import School
 
 
-def ours(read: Callable[[], School], time_limit: float, seed: int, workers: int) -> tuple[float | None, str]:
-    """Seconds to the first timetable the checker passes (read + build + solve), None if none; a note."""
+def ours(
+    read: Callable[[], School], time_limit: float, seed: int, workers: int, first_only: bool = False
+) -> tuple[float | None, str]:
+    """Seconds to the first timetable the checker passes (read + build + solve), None if none; a note.
+    With ``first_only`` the solve stops at its first timetable (solve() keeps that one)."""
+    import threading
+
     from scheduler.check import check
     from scheduler.solve import SolveOptions, solve
 
     started = time.perf_counter()
     school = read()
     loaded = time.perf_counter() - started
-    result = solve(school, SolveOptions(time_limit=time_limit, seed=seed, workers=workers))
+    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, explain=not first_only)
+    if first_only:
+        stop = threading.Event()
+        result = solve(school, options, progress=lambda _: stop.set(), stop=stop)
+    else:
+        result = solve(school, options)
     if result.solution is None or result.time_to_first is None:
         findings = "; ".join(f.message for f in result.explanation[:2])
         return None, f"{result.status}" + (f": {findings}" if findings else "")
