@@ -149,14 +149,43 @@ def main(argv: list[str] | None = None) -> int:
     _summary(rows, args.markdown)
     timed = [r for r in rows if "fet" in r or "ours" in r]
     if timed:
-        print(f"\nseed 0 on {len(timed)} files of ≥ {args.min_activities} activities (ours | fet-cl):")
+        print(f"\nseed 0 on {len(timed)} files of ≥ {args.min_activities} activities (ours | fet-cl | ours/fet-cl):")
         for r in sorted(timed, key=lambda r: -_fet_seconds(r.get("fet", "-"), args.fet_cl or 0)):
             hard = [t for (t, kind), _ in r["unsupported"].items() if kind == "hard"]
+            ratio = outcome(r["ours"], r["fet"], args.fet_cl)[1] if "ours" in r and "fet" in r else "-"
             print(
-                f"  {r.get('ours', '-'):>32} | {r.get('fet', '-'):>32}  {r['file']}  "
+                f"  {r.get('ours', '-'):>32} | {r.get('fet', '-'):>32} | {ratio:>5}  {r['file']}  "
                 f"({r['activities']} activities; hard unsupported: {len(hard)} types)"
             )
+        both = [outcome(r["ours"], r["fet"], args.fet_cl)[0] for r in timed if "ours" in r and "fet" in r]
+        if both:
+            tally = Counter(both)
+            print(f"on the {len(both)} files timed with both: " + "; ".join(f"{k} {tally[k]}" for k in OUTCOMES))
     return 0
+
+
+OUTCOMES = (
+    "ours under half of fet-cl",
+    "ours faster, not by half",
+    "fet-cl faster",
+    "only ours",
+    "only fet-cl",
+    "neither",
+)
+
+
+def outcome(ours_shown: str, fet_shown: str, fet_limit: int) -> tuple[str, str]:
+    """One file's seed-0 race from the shown times ('1.23 s' or 'no timetable (…)'): one of ``OUTCOMES``
+    and ours / fet-cl ('<0.05' when fet-cl timed out, counting its limit as its time; '-' without ours)."""
+    ours = float(ours_shown.split()[0]) if ours_shown[0].isdigit() else None
+    fet = float(fet_shown.split()[0]) if fet_shown[0].isdigit() else None
+    if ours is None:
+        return ("only fet-cl" if fet is not None else "neither"), "-"
+    if fet is None:
+        return "only ours", f"<{ours / fet_limit:.2f}"
+    ratio = ours / max(fet, 0.01)
+    kind = OUTCOMES[0] if ratio <= 0.5 else OUTCOMES[1] if ratio < 1 else OUTCOMES[2]
+    return kind, f"{ratio:.2f}"
 
 
 def _fet_seconds(shown: str, time_limit: int) -> float:

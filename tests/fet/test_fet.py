@@ -1069,3 +1069,14 @@ def test_survey_times_our_first_checked_timetable(capsys):
     shown = [line.split("ours:", 1)[1].split() for line in out.splitlines() if "ours:" in line]
     assert len(shown) == 1 and shown[0][1] == "s", out
     assert 0 <= float(shown[0][0]) < 20
+
+
+def test_survey_sorts_each_race_into_an_outcome_with_the_ratio():
+    from benchmarks.fet_survey import outcome
+
+    assert outcome("1.00 s", "4.0 s", 60) == ("ours under half of fet-cl", "0.25")
+    assert outcome("3.00 s", "4.0 s", 60) == ("ours faster, not by half", "0.75")
+    assert outcome("5.00 s", "4.0 s", 60) == ("fet-cl faster", "1.25")
+    assert outcome("3.00 s", "no timetable (Time exceeded, 60 s)", 60) == ("only ours", "<0.05")
+    assert outcome("no timetable (unknown, 60 s)", "4.0 s", 60) == ("only fet-cl", "-")
+    assert outcome("no timetable (unknown, 60 s)", "no timetable (Time exceeded, 60 s)", 60) == ("neither", "-")
