@@ -150,17 +150,20 @@ def main(argv: list[str] | None = None) -> int:
     timed = [r for r in rows if "fet" in r or "ours" in r]
     if timed:
         print(f"\nseed 0 on {len(timed)} files of ≥ {args.min_activities} activities (ours | fet-cl | ours/fet-cl):")
+        races = Counter()
         for r in sorted(timed, key=lambda r: -_fet_seconds(r.get("fet", "-"), args.fet_cl or 0)):
             hard = [t for (t, kind), _ in r["unsupported"].items() if kind == "hard"]
-            ratio = outcome(r["ours"], r["fet"], args.fet_cl)[1] if "ours" in r and "fet" in r else "-"
+            ratio = "-"
+            if "ours" in r and "fet" in r:
+                kind, ratio = outcome(r["ours"], r["fet"], args.fet_cl)
+                races[kind] += 1
             print(
                 f"  {r.get('ours', '-'):>32} | {r.get('fet', '-'):>32} | {ratio:>5}  {r['file']}  "
                 f"({r['activities']} activities; hard unsupported: {len(hard)} types)"
             )
-        both = [outcome(r["ours"], r["fet"], args.fet_cl)[0] for r in timed if "ours" in r and "fet" in r]
-        if both:
-            tally = Counter(both)
-            print(f"on the {len(both)} files timed with both: " + "; ".join(f"{k} {tally[k]}" for k in OUTCOMES))
+        if races:
+            shown = "; ".join(f"{kind} {races[kind]}" for kind in OUTCOMES)
+            print(f"on the {races.total()} files timed with both: {shown}")
     return 0
 
 
@@ -177,19 +180,26 @@ OUTCOMES = (
 def outcome(ours_shown: str, fet_shown: str, fet_limit: int) -> tuple[str, str]:
     """One file's seed-0 race from the shown times ('1.23 s' or 'no timetable (…)'): one of ``OUTCOMES``
     and ours / fet-cl ('<0.05' when fet-cl timed out, counting its limit as its time; '-' without ours)."""
-    ours = float(ours_shown.split()[0]) if ours_shown[0].isdigit() else None
-    fet = float(fet_shown.split()[0]) if fet_shown[0].isdigit() else None
+    from benchmarks.fet_compare import _ratio
+
+    ours, fet = _seconds(ours_shown), _seconds(fet_shown)
     if ours is None:
         return ("only fet-cl" if fet is not None else "neither"), "-"
     if fet is None:
-        return "only ours", f"<{ours / fet_limit:.2f}"
-    ratio = ours / max(fet, 0.01)
-    kind = OUTCOMES[0] if ratio <= 0.5 else OUTCOMES[1] if ratio < 1 else OUTCOMES[2]
-    return kind, f"{ratio:.2f}"
+        return "only ours", _ratio(ours, None, fet_limit)
+    fet = max(fet, 0.01)  # fet-cl's time is shown to 0.1 s: '0.0 s' on the smallest files
+    kind = OUTCOMES[0] if ours <= fet / 2 else OUTCOMES[1] if ours < fet else OUTCOMES[2]
+    return kind, _ratio(ours, fet, fet_limit)
+
+
+def _seconds(shown: str) -> float | None:
+    """The seconds of a shown time ('1.23 s'), None for 'no timetable (…)'."""
+    return float(shown.split()[0]) if shown[0].isdigit() else None
 
 
 def _fet_seconds(shown: str, time_limit: int) -> float:
-    return float(shown.split()[0]) if shown[0].isdigit() else time_limit + 1.0
+    seconds = _seconds(shown)
+    return time_limit + 1.0 if seconds is None else seconds
 
 
 def _summary(rows: list[dict], markdown: bool) -> None:
