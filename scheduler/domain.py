@@ -19,7 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from scheduler.policy import Policy, PolicyError, Stage, resolve_policy, stage_of_grade
+from scheduler.policy import DAY_PERIODS_CAP, Policy, PolicyError, Stage, resolve_policy, stage_of_grade
 
 ClockTime = str  # "HH:MM"
 CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
@@ -111,9 +111,10 @@ class Subject(Record):
     morning_preferred: bool = False  # 语数英 in the morning (soft)
 
 
-# Upper bounds of a teacher's caps: room for the heaviest real loads (FET example files: up to 56 a week).
-TEACHER_WEEK_CAP = 60
-TEACHER_DAY_CAP = 16
+# Upper bounds of a teacher's caps: a day's periods, and a week of 7 such days, so no load that fits a week
+# is refused (FET example files: up to 22 periods a day, 66 a week).
+TEACHER_DAY_CAP = DAY_PERIODS_CAP
+TEACHER_WEEK_CAP = 7 * TEACHER_DAY_CAP
 ROOM_GROUP_CAP = 100  # a room group's max_rooms: at most this many distinct rooms (FET files: up to 4)
 
 
@@ -223,8 +224,8 @@ class SchoolClass(Record):
     # periods a day of each atom (rule class_lessons_per_day; FET: students (set) max / min hours
     # daily): at most max; at least min on a day with lessons, or every day when allow_empty_days
     # is False; None: no bound of the class's own (the stage's caps still hold)
-    min_lessons_per_day: int | None = Field(None, ge=0, le=16)
-    max_lessons_per_day: int | None = Field(None, ge=0, le=16)
+    min_lessons_per_day: int | None = Field(None, ge=0, le=DAY_PERIODS_CAP)
+    max_lessons_per_day: int | None = Field(None, ge=0, le=DAY_PERIODS_CAP)
     allow_empty_days: bool = True
     # no_gaps: each day's lessons of every atom form one block (rule class_no_gaps, 无空堂; FET: students
     # max gaps 0); starts_first_period: a day with lessons starts in period 1 (rule class_starts_first_period;

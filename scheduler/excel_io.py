@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
-from scheduler.domain import School, Weights
+from scheduler.domain import TEACHER_DAY_CAP, TEACHER_WEEK_CAP, School, Weights
 from scheduler.load import InputError
 
 NOTE_SHEETS = ("说明", "README")
@@ -108,9 +108,9 @@ SHEETS: dict[str, list[Column]] = {
         _c("id", "str", "教师编号"),
         _c("name", "str", "姓名"),
         _c("subjects", "list", "任教学科编号，逗号分隔"),
-        _c("max_lessons_per_week", "int", "每周最多课时（0–60）"),
-        _c("max_lessons_per_day", "int", "每天最多课时（0–16）"),
-        _c("min_lessons_per_day", "int", "有课的日子每天至少几节（0–16）；空=不限"),
+        _c("max_lessons_per_week", "int", f"每周最多课时（0–{TEACHER_WEEK_CAP}）"),
+        _c("max_lessons_per_day", "int", f"每天最多课时（0–{TEACHER_DAY_CAP}）"),
+        _c("min_lessons_per_day", "int", f"有课的日子每天至少几节（0–{TEACHER_DAY_CAP}）；空=不限"),
         _c("allow_empty_days", "bool", "允许某天没有课（否则每天都要达到最少节数）：TRUE/FALSE，默认 TRUE"),
         _c("max_days_per_week", "int", "每周最多几天有课（0–7）；空=不限"),
         _c("min_days_per_week", "int", "每周至少几天有课（0–7）；空=不限"),
@@ -150,8 +150,8 @@ SHEETS: dict[str, list[Column]] = {
         _c("pupils", "int", "学生人数"),
         _c("home_room", "str", "本班教室编号"),
         _c("sections", "list", "分组（如 男, 女），逗号分隔；空=不分组"),
-        _c("min_lessons_per_day", "int", "有课的日子每天至少几节（0–16）；空=不限"),
-        _c("max_lessons_per_day", "int", "本班每天最多几节（0–16）；空=按学段上限"),
+        _c("min_lessons_per_day", "int", f"有课的日子每天至少几节（0–{TEACHER_DAY_CAP}）；空=不限"),
+        _c("max_lessons_per_day", "int", f"本班每天最多几节（0–{TEACHER_DAY_CAP}）；空=按学段上限"),
         _c("allow_empty_days", "bool", "允许某天没有课（否则每天都要达到最少节数）：TRUE/FALSE，默认 TRUE"),
         _c("no_gaps", "bool", "无空堂：TRUE/FALSE"),
         _c("starts_first_period", "bool", "每天从第1节开始：TRUE/FALSE"),

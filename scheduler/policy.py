@@ -37,13 +37,17 @@ def stage_of_grade(grade: int) -> Stage:
     return "primary" if grade <= 6 else "middle"
 
 
+# The most periods a school day may hold (domain bounds, not policy: FET example files have up to 22).
+DAY_PERIODS_CAP = 24
+
+
 class StagePolicy(BaseModel):
     """Day-shape limits for one school stage."""
 
     lesson_minutes: int = Field(ge=20, le=90)
     earliest_start: str = Field(pattern=r"^\d{2}:\d{2}$")
-    max_lessons_per_day: int = Field(ge=1, le=12)
-    max_daily_study_minutes: int = Field(ge=60, le=600)
+    max_lessons_per_day: int = Field(ge=1, le=DAY_PERIODS_CAP)
+    max_daily_study_minutes: int = Field(ge=60, le=24 * 60)
     sources: list[str] = []
 
 

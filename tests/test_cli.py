@@ -43,7 +43,7 @@ def test_check_flags_a_broken_timetable(tmp_path):
 
 def test_bad_input_names_the_field_and_exits_2(tmp_path):
     data = json.loads(Path("instances/tiny-3.json").read_text(encoding="utf-8"))
-    data["teachers"][1]["max_lessons_per_week"] = 99
+    data["teachers"][1]["max_lessons_per_week"] = 199
     data["teachers"][2]["subjects"].append("体肓")
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

@@ -168,7 +168,7 @@ def test_workbook_layout_has_chinese_help(tmp_path, school):
     assert workbook.sheetnames == ["说明", *SHEETS]
     teachers = workbook["teachers"]
     assert [c.value for c in teachers[1]] == [c.name for c in SHEETS["teachers"]]
-    assert teachers["D2"].value == "每周最多课时（0–60）"
+    assert teachers["D2"].value == "每周最多课时（0–168）"
     assert teachers["A1"].font.bold and teachers["A1"].comment is not None
     assert [c.value for c in teachers[3]][:3] == ["t1", "李老师", "math"]
     assert workbook["policy_overrides"]["B3"].value == '{"math": 2, "pe": 1}'
@@ -195,10 +195,10 @@ def workbook(tmp_path, school) -> Path:
 
 
 def test_bad_max_lessons_per_week_names_sheet_row_column(workbook):
-    edit(workbook, "teachers", "D4", 99)  # row 4: the second teacher (张伟)
+    edit(workbook, "teachers", "D4", 199)  # row 4: the second teacher (张伟)
     [problem] = problems(workbook)
     assert problem.startswith("sheet teachers, row 4, column max_lessons_per_week: ")
-    assert "60" in problem and "99" in problem
+    assert "168" in problem and "199" in problem
 
 
 def test_unknown_subject_in_teacher_row(workbook):

@@ -1059,11 +1059,11 @@ class _Reader:
                     lows[cid] = _tighter_min(lows.get(cid), limit, allow_empty)
         too_high: set[str] = set()  # classes whose minimum is more than the School holds
         for cid, school_class in by_id.items():
-            if cid in highs and highs[cid] < n_periods and highs[cid] <= 16:  # above 16: the stage caps at 12
+            if cid in highs and highs[cid] < n_periods and highs[cid] <= TEACHER_DAY_CAP:
                 school_class["max_lessons_per_day"] = highs[cid]
             if lows.get(cid):
                 low, allow_empty = lows[cid]
-                if low <= 16:
+                if low <= TEACHER_DAY_CAP:
                     school_class["min_lessons_per_day"] = low
                     school_class["allow_empty_days"] = allow_empty
                 else:
@@ -1071,7 +1071,10 @@ class _Reader:
         for fet_type, bound, class_ids, _, _ in self.class_bounds:
             if bound == "min" and too_high & set(class_ids):
                 self.outcomes.add(
-                    fet_type, "not_represented", 100.0, "more than 16 hours a day: beyond a class's bound"
+                    fet_type,
+                    "not_represented",
+                    100.0,
+                    f"more than {TEACHER_DAY_CAP} hours a day: beyond a class's bound",
                 )
             else:
                 field_name = "max_lessons_per_day" if bound == "max" else "min_lessons_per_day / allow_empty_days"
@@ -1935,7 +1938,7 @@ class _Reader:
                 lesson["stage"] = counts.most_common(1)[0][0] if counts else default
 
     def _note_overloaded_teachers(self, lessons: list[dict]) -> None:
-        """The School caps a teacher at 60 periods a week; FET has no cap, so a heavier load cannot fit."""
+        """The School caps a teacher at TEACHER_WEEK_CAP periods a week; FET has no cap, so a heavier load cannot fit."""
         load: Counter[str] = Counter()
         for lesson in lessons:
             for tid in lesson["teachers"]:
@@ -2052,11 +2055,11 @@ class _Reader:
         for stage in stages:
             overrides[f"stages.{stage}.lesson_minutes"] = lesson_minutes
             overrides[f"stages.{stage}.earliest_start"] = clock(FIRST_START)
-            overrides[f"stages.{stage}.max_lessons_per_day"] = min(12, n_periods)
-            overrides[f"stages.{stage}.max_daily_study_minutes"] = min(600, max(60, n_periods * lesson_minutes))
-        if n_periods > 12:
-            teachers = f" and teachers at {TEACHER_DAY_CAP}" if n_periods > TEACHER_DAY_CAP else ""
-            self.lossy.append(f"{n_periods} periods a day: pupils capped at 12 a day{teachers}")
+            overrides[f"stages.{stage}.max_lessons_per_day"] = min(TEACHER_DAY_CAP, n_periods)
+            study = max(60, min(TEACHER_DAY_CAP, n_periods) * lesson_minutes)
+            overrides[f"stages.{stage}.max_daily_study_minutes"] = study
+        if n_periods > TEACHER_DAY_CAP:
+            self.lossy.append(f"{n_periods} periods a day: pupils and teachers capped at {TEACHER_DAY_CAP} a day")
         self.lossy.append(
             "policy overrides: weekly plans are the file's; daily activity rule off (FET has none); "
             f"stage limits widened to the synthetic day (start 08:00, {lesson_minutes}-minute lessons, "
