@@ -84,6 +84,7 @@ from scheduler.model.teachers import (
     add_teacher_min_days,
     add_teacher_tag_hours,
     add_teacher_unavailable,
+    teacher_gap_excess,
 )
 from scheduler.model.variables import Key, Vars, build_vars
 from scheduler.solution import Solution
@@ -194,6 +195,7 @@ class BuiltModel:
     vars: Vars
     terms: dict[str, cp_model.LinearExprT]
     moves: cp_model.LinearExprT | None = None  # move cost against the baseline (re-planning only)
+    gap_excess: cp_model.LinearExprT | None = None  # teachers' gaps above their limits (gaps_as_excess only)
 
 
 def build_model(
@@ -203,6 +205,7 @@ def build_model(
     baseline: Solution | None = None,
     move_weight: int = 100,
     forbidden: set[Key] | None = None,
+    gaps_as_excess: bool = False,
 ) -> BuiltModel:
     """Variables, every hard rule family and (unless ``objective`` is off) the soft goals.
 
@@ -210,13 +213,17 @@ def build_model(
     lessons moved away from it, ``move_weight`` per unit of move cost (scheduler/model/moves.py).
     ``forbidden``: the school's ``forbidden_starts``, when the caller builds several models of it (found
     here when None; explain mode keeps every start).
+    ``gaps_as_excess``: the teachers' gap limits are not rules but counted in ``gap_excess`` (the gaps above
+    them), which a caller minimises to 0; the decision variables are the same as without it.
     """
     m = cp_model.CpModel()
     if not explain and forbidden is None:
         forbidden = forbidden_starts(school)
     v = build_vars(m, school, explain=explain, skip=None if explain else forbidden)
     for rule in RULES:
-        rule(m, v)
+        if not (gaps_as_excess and rule is add_teacher_max_gaps):
+            rule(m, v)
     moves = moves_cost(m, v, baseline) if baseline is not None else None
     terms = add_objective(m, v, move_weight * moves if moves is not None else 0) if objective else {}
-    return BuiltModel(model=m, vars=v, terms=terms, moves=moves)
+    gap_excess = sum(teacher_gap_excess(m, v)) if gaps_as_excess else None
+    return BuiltModel(model=m, vars=v, terms=terms, moves=moves, gap_excess=gap_excess)

@@ -145,6 +145,25 @@ def add_teacher_max_gaps(m: cp_model.CpModel, v: Vars) -> None:
     """A teacher's gaps (空堂: free periods between two lessons of a day; unavailable periods and
     breaks are none) number ≤ ``max_gaps_per_day`` on each day and ≤ ``max_gaps_per_week`` in the
     week, summed over the teacher's bell schedules (FET: teacher(s) max gaps per day / week, at 100 %)."""
+    for teacher, gaps, limit in _teacher_gap_sums(m, v):
+        m.add(sum(gaps) <= limit).only_enforce_if(v.enforce("teacher_max_gaps", teacher.id))
+
+
+def teacher_gap_excess(m: cp_model.CpModel, v: Vars) -> list[cp_model.IntVar]:
+    """The same limits as ``add_teacher_max_gaps``, as excess counts instead (≥ the gaps above each limit):
+    all zero exactly when every limit holds. For a model that minimises them (``build_model(gaps_as_excess=
+    True)``): on schools with tight gap limits (Greek FET files) that finds a timetable where the hard rule
+    does not."""
+    out = []
+    for teacher, gaps, limit in _teacher_gap_sums(m, v):
+        excess = m.new_int_var(0, len(gaps) - limit, f"gap_excess[{teacher.id}]")
+        m.add(excess >= sum(gaps) - limit)
+        out.append(excess)
+    return out
+
+
+def _teacher_gap_sums(m: cp_model.CpModel, v: Vars) -> Iterator[tuple[Teacher, list[cp_model.IntVar], int]]:
+    """(teacher, gap flags, limit): per day and per week, each sum of flags that may pass its limit."""
     for teacher in v.school.teachers:
         per_day, per_week = teacher.max_gaps_per_day, teacher.max_gaps_per_week
         if (per_day is None and per_week is None) or not v.lessons_by_teacher[teacher.id]:
@@ -152,14 +171,13 @@ def add_teacher_max_gaps(m: cp_model.CpModel, v: Vars) -> None:
         gaps: dict[int, list[cp_model.IntVar]] = defaultdict(list)
         for schedule, day, cover in teacher_day_cover(v, teacher.id):
             gaps[day] += _gaps(m, teacher, schedule, day, cover)
-        guard = v.enforce("teacher_max_gaps", teacher.id)
         if per_day is not None:
             for day_gaps in gaps.values():
                 if len(day_gaps) > per_day:
-                    m.add(sum(day_gaps) <= per_day).only_enforce_if(guard)
+                    yield teacher, day_gaps, per_day
         week = [gap for day_gaps in gaps.values() for gap in day_gaps]
         if per_week is not None and len(week) > per_week:
-            m.add(sum(week) <= per_week).only_enforce_if(guard)
+            yield teacher, week, per_week
 
 
 def add_teacher_max_consecutive(m: cp_model.CpModel, v: Vars) -> None:

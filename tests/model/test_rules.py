@@ -294,6 +294,25 @@ def test_teacher_max_gaps_with_unavailable_periods_is_infeasible_and_named():
     assert "放宽建议（已验证可排出课表）：把 张老师 每天空堂上限从 1 提高到 2" in relaxed
 
 
+def test_gap_limits_minimised_to_zero_give_a_timetable_of_the_hard_rules(monkeypatch):
+    # The first phase's second way (solve._by_gap_excess), straight away: the same schools as above
+    import scheduler.solve as solve_module
+
+    monkeypatch.setattr(solve_module, "GAPS_HARD_SECONDS", 0.0)
+    calls, by_excess = [], solve_module._by_gap_excess
+    monkeypatch.setattr(solve_module, "_by_gap_excess", lambda *args: calls.append(1) or by_excess(*args))
+    school = _chinese_pinned_at_both_ends(tiny(), ("c3-1", "c3-2"), max_gaps_per_day=1, max_gaps_per_week=1)
+    result = solve(school, OPTIONS)
+    assert calls and result.status in ("optimal", "feasible") and result.time_to_first is not None
+    assert teacher_gaps_by_day(school, result.solution, "t1") == {1: 1, 2: 0, 3: 0}
+    assert check(school, result.solution).ok
+    # a least excess above 0 proves the limits cannot hold: infeasible, named as by the hard rule
+    away = [{"day": 1, "period": 3}]
+    result = solve(_chinese_pinned_at_both_ends(tiny(), ("c3-1",), max_gaps_per_day=1, unavailable=away), OPTIONS)
+    assert len(calls) == 2 and result.status == "infeasible"
+    assert any(f.rule == "teacher_max_gaps" and "张老师" in f.message for f in result.explanation)
+
+
 def test_allowed_starts_keep_sessions_in_their_slots():
     allowed = [(1, 4), (2, 4), (3, 4), (1, 5)]
     school = _chinese_as_lesson(tiny(), allowed_starts=[{"day": d, "period": p} for d, p in allowed])
