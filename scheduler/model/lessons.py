@@ -49,14 +49,17 @@ def subject_cap(v: Vars, subject_id: str) -> int:
 def add_subject_per_day(m: cp_model.CpModel, v: Vars) -> None:
     """At most N periods of a subject per class per day (体育每天至多1节)."""
     school = v.school
+    done: set[frozenset[str]] = set()  # atoms (subgroups) sharing a subject's lessons share the constraint
     for atom, lessons in v.lessons_by_atom.items():
         by_subject: dict[str, list] = defaultdict(list)
         for lesson in lessons:
             by_subject[lesson.subject].append(lesson)
         for subject, subject_lessons in by_subject.items():
             cap = subject_cap(v, subject)
-            if sum(lesson.periods_per_week for lesson in subject_lessons) <= cap:
+            ids = frozenset(lesson.id for lesson in subject_lessons)
+            if sum(lesson.periods_per_week for lesson in subject_lessons) <= cap or ids in done:
                 continue
+            done.add(ids)
             schedule = school.schedule_of(subject_lessons[0])
             for day in v.days:
                 covered = [

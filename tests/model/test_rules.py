@@ -691,3 +691,73 @@ def test_starts_a_unit_rule_forbids_get_no_variable_outside_explain_mode():
     solution = solved(school)
     assert check(school, solution).ok
     assert not {(p.lesson, p.day, p.period) for p in solution.placements} & forbidden
+
+
+# both classes have as many periods a week as the week has (3 days × 5 periods)
+FULL_WEEK = {
+    "preset": "national-2022",
+    "overrides": {"weekly_lessons.3": {"chinese": 6, "math": 3, "pe": 3, "music": 3}},
+}
+
+
+def _full_week_school() -> School:
+    return tiny_school(policy=FULL_WEEK)
+
+
+def _exactly_ones(model) -> int:
+    return sum(1 for c in model.proto.constraints if c.has_exactly_one())
+
+
+def test_a_full_week_states_every_period_of_the_class_taken():
+    from scheduler.model import build_model
+
+    # the full week adds one "exactly one" per class and period (2 × 15); a class with free periods adds none
+    full, spare = build_model(_full_week_school()), build_model(tiny_school())
+    assert _exactly_ones(full.model) - _exactly_ones(spare.model) == 30
+    # explain mode relaxes the clash and the lesson counts one by one, so it keeps the plain "at most one"
+    explained = build_model(_full_week_school(), explain=True)
+    assert _exactly_ones(explained.model) == _exactly_ones(build_model(tiny_school(), explain=True).model)
+    school = _full_week_school()
+    solution = solved(school)
+    assert check(school, solution).ok
+    for class_id in ("c3-1", "c3-2"):
+        slots = [(day, period) for c, day, period, _, _ in covered(school, solution) if c == class_id]
+        assert sorted(slots) == [(d, p) for d in (1, 2, 3) for p in range(1, 6)]
+
+
+def test_a_full_week_that_cannot_be_taught_is_still_infeasible_and_named():
+    data = tiny(policy=FULL_WEEK)
+    # 王老师 (math, both classes) away on Monday: math is at most once a day, three times a week in three days
+    data["teachers"][2]["unavailable"] = [{"day": 1, "period": p} for p in range(1, 6)]
+    result = solve(School.model_validate(data), OPTIONS)
+    assert result.status == "infeasible"
+    rules = {f.rule for f in result.explanation}
+    assert {"teacher_unavailable", "subject_per_day"} <= rules
+    assert any("王老师" in f.message for f in result.explanation)
+
+
+@pytest.mark.parametrize(
+    ("override", "binds"),
+    [
+        ({"stages.primary.max_lessons_per_day": 4}, True),
+        ({"stages.primary.max_daily_study_minutes": 160}, True),
+        ({"stages.primary.max_lessons_per_day": 5, "stages.primary.max_daily_study_minutes": 200}, False),
+    ],
+)
+def test_a_daily_cap_below_the_days_periods_binds_in_the_model(override, binds):
+    # the caps are left out of the model only where the day's 5 periods (40 minutes each) cannot pass them:
+    # a Monday with all 5 periods taken is then a timetable of the hard rules, else none
+    from ortools.sat.python import cp_model
+
+    from scheduler.model import build_model
+
+    data = tiny()
+    data["policy"]["overrides"].update(override)
+    built = build_model(School.model_validate(data), objective=False)
+    v = built.vars
+    monday = [var for lesson in v.lessons_by_atom["c3-1"] for p in range(1, 6) for var in v.covering(lesson, 1, p)]
+    built.model.add(sum(monday) == 5)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 20
+    status = solver.solve(built.model)
+    assert status == (cp_model.INFEASIBLE if binds else cp_model.OPTIMAL)
