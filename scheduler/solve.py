@@ -273,6 +273,7 @@ def _first_phase(
     minimises the move cost for its share of the time. The first timetable counts as the time to
     first feasible solution. Where teachers have gap limits and the hard rules give no timetable in
     ``GAPS_HARD_SECONDS``, the rest of the phase minimises the gaps above the limits to 0 (``_by_gap_excess``).
+    Where some class's week is full, the hard rules are searched two ways at once (``_full_week_portfolio``).
     """
     building = time.perf_counter()
     plain = build_model(
@@ -286,15 +287,24 @@ def _first_phase(
     by_excess = options.baseline is None and _has_gap_limits(school)
     status, values = cp_model.UNKNOWN, None
     if not by_excess or GAPS_HARD_SECONDS > 0:
-        solver = _solver(options, max(0.1, min(budget, GAPS_HARD_SECONDS)) if by_excess else budget)
-        if options.baseline is None:
-            _any_timetable(solver)
-        solvers.append(solver)
-        seen = _FirstSeen(started)
-        status = solver.solve(plain.model, seen)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            watcher.first = seen.first if seen.first is not None else time.perf_counter() - started
-            values = [solver.boolean_value(var) for var in decision_vars(plain.vars)]
+        limit = max(0.1, min(budget, GAPS_HARD_SECONDS)) if by_excess else budget
+        if options.baseline is None and options.workers == 2 and plain.vars.full_atoms:
+            building = time.perf_counter()
+            loose = build_model(school, objective=False, forbidden=forbidden, full_week=False)
+            build_time += time.perf_counter() - building
+            status, values, first = _full_week_portfolio(plain, loose, options, limit, started, solvers)
+        else:
+            solver = _solver(options, limit)
+            if options.baseline is None:
+                _any_timetable(solver)
+            solvers.append(solver)
+            seen = _FirstSeen(started)
+            status = solver.solve(plain.model, seen)
+            first = seen.first
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                values = [solver.boolean_value(var) for var in decision_vars(plain.vars)]
+        if values is not None:
+            watcher.first = first if first is not None else time.perf_counter() - started
     left = options.time_limit * FEASIBILITY_SHARE - (time.perf_counter() - started)
     if status == cp_model.UNKNOWN and by_excess and left > 0 and not _stopped(stop):
         status, values, more = _by_gap_excess(school, options, started, watcher, solvers, forbidden, left)
@@ -302,6 +312,57 @@ def _first_phase(
     if values is not None and progress:
         progress(Progress(elapsed=watcher.first, solutions=1))
     return status, values, build_time
+
+
+def _full_week_portfolio(
+    full, loose, options: SolveOptions, limit: float, started: float, solvers: list
+) -> tuple[int, list[bool] | None, float | None]:
+    """Two one-worker searches side by side, the first timetable stopping both: the complete search without LP
+    (as ``no_lp``) on ``full`` (full class weeks as "exactly one"), and local search only (feasibility jump and
+    violation LS) on ``loose`` (the same rules, full weeks as "at most one"). The equality makes the complete
+    search find St Paul's and Bethlen-2008-2009 (none without it) but slows the local search, which found
+    ConcordiaY15T1a's timetables (benchmarks/FET_REAL.md, "Session 13"). Only the complete search can prove
+    that there is no timetable. Returns (status, decision values, seconds from ``started`` to the first)."""
+    complete, local = _solver(options, limit), _solver(options, limit)
+    for solver in (complete, local):
+        solver.parameters.num_workers = 1
+        solver.parameters.max_presolve_iterations = 1
+        solver.parameters.symmetry_level = 0
+        solver.parameters.cp_model_probing_level = 0
+    complete.parameters.linearization_level = 0
+    local.parameters.use_ls_only = True
+    local.parameters.feasibility_jump_linearization_level = 0
+    solvers += [complete, local]
+    found: dict[str, object] = {}
+    lock = threading.Lock()
+
+    class _First(cp_model.CpSolverSolutionCallback):
+        def __init__(self, built, other: cp_model.CpSolver):
+            super().__init__()
+            self.built, self.other = built, other
+
+        def on_solution_callback(self) -> None:
+            with lock:
+                if "values" not in found:
+                    found["first"] = time.perf_counter() - started
+                    found["values"] = [bool(self.value(var)) for var in decision_vars(self.built.vars)]
+            self.stop_search()
+            self.other.stop_search()
+
+    def run(solver: cp_model.CpSolver, built, other: cp_model.CpSolver, key: str) -> None:
+        found[key] = solver.solve(built.model, _First(built, other))
+        if found[key] == cp_model.INFEASIBLE:
+            other.stop_search()
+
+    beside = threading.Thread(target=run, args=(local, loose, complete, "local"), daemon=True)
+    beside.start()
+    run(complete, full, local, "complete")
+    beside.join()
+    if "values" in found:
+        return cp_model.FEASIBLE, found["values"], found["first"]
+    if found["complete"] == cp_model.INFEASIBLE:
+        return cp_model.INFEASIBLE, None, None
+    return cp_model.UNKNOWN, None, None
 
 
 # Where teachers have gap limits, the first phase gives the hard rules this long, then minimises the gaps above

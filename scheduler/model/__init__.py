@@ -206,6 +206,7 @@ def build_model(
     move_weight: int = 100,
     forbidden: set[Key] | None = None,
     gaps_as_excess: bool = False,
+    full_week: bool = True,
 ) -> BuiltModel:
     """Variables, every hard rule family and (unless ``objective`` is off) the soft goals.
 
@@ -215,11 +216,13 @@ def build_model(
     here when None; explain mode keeps every start).
     ``gaps_as_excess``: the teachers' gap limits are not rules but counted in ``gap_excess`` (the gaps above
     them), which a caller minimises to 0; the decision variables are the same as without it.
+    ``full_week`` off: full class weeks keep the plain "at most one" clash (for the first phase's local search).
     """
     m = cp_model.CpModel()
     if not explain and forbidden is None:
         forbidden = forbidden_starts(school)
     v = build_vars(m, school, explain=explain, skip=None if explain else forbidden)
+    v.full_week = full_week
     for rule in RULES:
         if not (gaps_as_excess and rule is add_teacher_max_gaps):
             rule(m, v)

@@ -21,6 +21,7 @@ def add_class_clash(m: cp_model.CpModel, v: Vars) -> None:
         done.add(ids)
         slots = _slot_cover(v, lessons, school.schedule_of(lessons[0]))
         full = _full_week(v, lessons, slots)
+        v.full_atoms += full
         for covering in slots:
             if full:
                 m.add_exactly_one(covering)
@@ -43,9 +44,11 @@ def _full_week(v: Vars, lessons: list[Lesson], slots: list[list[cp_model.IntVar]
     lesson counts and the clash rule; stated as "exactly one" it also propagates the other way (the last slot
     left in a full class's week must take one of its lessons): St Paul's and Bethlen-2008-2009 (FET files with
     nearly every class's week full) went from none in 60 s and a median of 31 s to a checked timetable in
-    12.0 s and 7.45 s; ConcordiaY15T1a (also full) got slower, 8.0 s to 21.2 s (medians of 5 seeds, first phase;
-    benchmarks/FET_REAL.md, "Session 13"). Not in explain mode, where the two rules it joins are relaxed one by one."""
-    return not v.explain and sum(lesson.periods_per_week for lesson in lessons) == len(slots)
+    12.0 s and 7.45 s; ConcordiaY15T1a (also full) got slower, 11.3 s to 23.1 s (medians of 10 seeds, first
+    phase), hence the first phase's race against local search without it (``solve._full_week_portfolio``;
+    benchmarks/FET_REAL.md, "Session 13"). Not in explain mode, where the two rules it joins are relaxed one by
+    one, nor with ``v.full_week`` off."""
+    return v.full_week and not v.explain and sum(lesson.periods_per_week for lesson in lessons) == len(slots)
 
 
 def add_resource_limit(m: cp_model.CpModel, v: Vars, lessons: list[Lesson], limit: int, family: str, key: str) -> None:

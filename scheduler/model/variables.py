@@ -57,6 +57,10 @@ class Vars:
     # start variable index → its key, and the starts a unit rule forbids outright (``forbid``; not in explain mode)
     key_of: dict[int, Key] = field(default_factory=dict)
     forbidden: set[Key] = field(default_factory=set)
+    # a class atom whose week is full has its clash as "exactly one" (``clashes._full_week``) unless this is off;
+    # full_atoms counts the atoms it was stated for
+    full_week: bool = True
+    full_atoms: int = 0
 
     def forbid(self, var: cp_model.IntVar, family: str, key: str) -> None:
         """Rule instance (``family``, ``key``) forbids the session start ``var`` whatever else is placed (an
