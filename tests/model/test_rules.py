@@ -730,12 +730,19 @@ def test_a_full_week_states_every_period_of_the_class_taken(monkeypatch):
         assert sorted(slots) == [(d, p) for d in (1, 2, 3) for p in range(1, 6)]
 
 
-def test_a_full_week_that_cannot_be_taught_is_still_infeasible_and_named():
+def test_a_full_week_that_cannot_be_taught_is_still_infeasible_and_named(monkeypatch):
+    import scheduler.solve as solve_module
+
+    statuses, portfolio = [], solve_module._full_week_portfolio
+    monkeypatch.setattr(
+        solve_module, "_full_week_portfolio", lambda *args: statuses.append((out := portfolio(*args))[0]) or out
+    )
     data = tiny(policy=FULL_WEEK)
     # 王老师 (math, both classes) away on Monday: math is at most once a day, three times a week in three days
     data["teachers"][2]["unavailable"] = [{"day": 1, "period": p} for p in range(1, 6)]
     result = solve(School.model_validate(data), OPTIONS)
-    assert result.status == "infeasible"
+    # the race's complete search proves it (the local search beside it cannot)
+    assert result.status == "infeasible" and statuses == [solve_module.cp_model.INFEASIBLE]
     rules = {f.rule for f in result.explanation}
     assert {"teacher_unavailable", "subject_per_day"} <= rules
     assert any("王老师" in f.message for f in result.explanation)
