@@ -239,10 +239,15 @@ def _any_timetable(solver: cp_model.CpSolver) -> None:
         solver.parameters.subsolvers.append("no_lp")
     solver.parameters.use_feasibility_pump = False
     solver.parameters.use_lns = False
+    _light_presolve(solver)
+    solver.parameters.feasibility_jump_linearization_level = 0
+
+
+def _light_presolve(solver: cp_model.CpSolver) -> None:
+    """One presolve pass, without symmetry detection or probing (``_any_timetable``'s measurements)."""
     solver.parameters.max_presolve_iterations = 1
     solver.parameters.symmetry_level = 0
     solver.parameters.cp_model_probing_level = 0
-    solver.parameters.feasibility_jump_linearization_level = 0
 
 
 class _FirstSeen(cp_model.CpSolverSolutionCallback):
@@ -326,9 +331,7 @@ def _full_week_portfolio(
     complete, local = _solver(options, limit), _solver(options, limit)
     for solver in (complete, local):
         solver.parameters.num_workers = 1
-        solver.parameters.max_presolve_iterations = 1
-        solver.parameters.symmetry_level = 0
-        solver.parameters.cp_model_probing_level = 0
+        _light_presolve(solver)
     complete.parameters.linearization_level = 0
     local.parameters.use_ls_only = True
     local.parameters.feasibility_jump_linearization_level = 0
