@@ -326,8 +326,10 @@ def _full_week_portfolio(
     (as ``no_lp``) on ``full`` (full class weeks as "exactly one"), and local search only (feasibility jump and
     violation LS) on ``loose`` (the same rules, full weeks as "at most one"). The equality makes the complete
     search find St Paul's and Bethlen-2008-2009 (none without it) but slows the local search, which found
-    ConcordiaY15T1a's timetables (benchmarks/FET_REAL.md, "Session 13"). Only the complete search can prove
-    that there is no timetable. Returns (status, decision values, seconds from ``started`` to the first)."""
+    ConcordiaY15T1a's timetables (benchmarks/FET_REAL.md, "Session 13"). Either side's proof that there is none counts: ``loose`` holds the same rules
+    without the implied equalities, so no timetable of it means none of ``full``. The side that finishes first
+    stops the other, again every 20 ms until it has stopped (a stop sent before a solve has started is lost).
+    Returns (status, decision values, seconds from ``started`` to the first)."""
     complete, local = _solver(options, limit), _solver(options, limit)
     for solver in (complete, local):
         solver.parameters.num_workers = 1
@@ -337,33 +339,40 @@ def _full_week_portfolio(
     local.parameters.feasibility_jump_linearization_level = 0
     solvers += [complete, local]
     found: dict[str, object] = {}
-    lock = threading.Lock()
+    lock, done = threading.Lock(), threading.Event()
 
     class _First(cp_model.CpSolverSolutionCallback):
-        def __init__(self, built, other: cp_model.CpSolver):
+        def __init__(self, built):
             super().__init__()
-            self.built, self.other = built, other
+            self.built = built
 
         def on_solution_callback(self) -> None:
             with lock:
                 if "values" not in found:
                     found["first"] = time.perf_counter() - started
                     found["values"] = [bool(self.value(var)) for var in decision_vars(self.built.vars)]
+            done.set()
             self.stop_search()
-            self.other.stop_search()
 
-    def run(solver: cp_model.CpSolver, built, other: cp_model.CpSolver, key: str) -> None:
-        found[key] = solver.solve(built.model, _First(built, other))
+    def run(solver: cp_model.CpSolver, built, key: str) -> None:
+        found[key] = cp_model.UNKNOWN if done.is_set() else solver.solve(built.model, _First(built))
         if found[key] == cp_model.INFEASIBLE:
-            other.stop_search()
+            done.set()
 
-    beside = threading.Thread(target=run, args=(local, loose, complete, "local"), daemon=True)
-    beside.start()
-    run(complete, full, local, "complete")
-    beside.join()
+    threads = [
+        threading.Thread(target=run, args=(solver, built, key), daemon=True)
+        for solver, built, key in ((complete, full, "complete"), (local, loose, "local"))
+    ]
+    for thread in threads:
+        thread.start()
+    while any(thread.is_alive() for thread in threads):
+        if done.wait(0.02):
+            for solver in (complete, local):
+                solver.stop_search()
+        threads[0].join(0.02)
     if "values" in found:
         return cp_model.FEASIBLE, found["values"], found["first"]
-    if found["complete"] == cp_model.INFEASIBLE:
+    if cp_model.INFEASIBLE in (found["complete"], found["local"]):
         return cp_model.INFEASIBLE, None, None
     return cp_model.UNKNOWN, None, None
 

@@ -741,7 +741,7 @@ def test_a_full_week_that_cannot_be_taught_is_still_infeasible_and_named(monkeyp
     # 王老师 (math, both classes) away on Monday: math is at most once a day, three times a week in three days
     data["teachers"][2]["unavailable"] = [{"day": 1, "period": p} for p in range(1, 6)]
     result = solve(School.model_validate(data), OPTIONS)
-    # the race's complete search proves it (the local search beside it cannot)
+    # the race proves it (its complete search, or presolve on either side), not the explanation pass after it
     assert result.status == "infeasible" and statuses == [solve_module.cp_model.INFEASIBLE]
     rules = {f.rule for f in result.explanation}
     assert {"teacher_unavailable", "subject_per_day"} <= rules
