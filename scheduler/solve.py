@@ -15,7 +15,7 @@ from scheduler.clubs import ClubStats, assign_pupils
 from scheduler.domain import School
 from scheduler.explain import Finding, explain_infeasible, precheck
 from scheduler.model import build_model, forbidden_starts
-from scheduler.model.variables import decision_vars
+from scheduler.model.variables import decisions, room_choice_lessons
 from scheduler.rooms import assign_club_rooms, assign_rooms
 from scheduler.solution import (
     AfterSchoolPlan,
@@ -39,6 +39,9 @@ _STATUS: dict[int, Status] = {
 
 FEASIBILITY_SHARE = 0.5  # at most this share of the time limit goes to finding a first timetable
 FIXED_TIME_LIMIT = 30.0  # counting the soft goals of a fixed timetable (propagation only, normally < 1 s)
+
+# a timetable's decision values, keyed as ``scheduler.model.variables.decisions`` (absent: a start not placed)
+Values = dict[tuple, bool]
 
 
 class SolveOptions(BaseModel):
@@ -154,8 +157,8 @@ def solve(
         building = time.perf_counter()
         built = build_model(school, baseline=options.baseline, move_weight=options.move_weight, forbidden=forbidden)
         if first_values is not None:
-            for var, value in zip(decision_vars(built.vars), first_values, strict=True):
-                built.model.add_hint(var, value)
+            for key, var in decisions(built.vars).items():
+                built.model.add_hint(var, first_values.get(key, False))
         elif options.hint is not None or options.baseline is not None:
             _add_hints(built, options.hint or options.baseline)
         build_time += time.perf_counter() - building
@@ -270,7 +273,7 @@ def _first_phase(
     progress: Callable[[Progress], None] | None,
     forbidden: set,
     stop: threading.Event | None = None,
-) -> tuple[int, list[bool] | None, float]:
+) -> tuple[int, Values | None, float]:
     """A timetable on a model of the hard rules only (no soft-goal terms: smaller, fast), whose
     decision values then warm-start the optimisation; returns (status, values, build seconds).
 
@@ -278,36 +281,30 @@ def _first_phase(
     minimises the move cost for its share of the time. The first timetable counts as the time to
     first feasible solution. Where teachers have gap limits and the hard rules give no timetable in
     ``GAPS_HARD_SECONDS``, the rest of the phase minimises the gaps above the limits to 0 (``_by_gap_excess``).
-    Where some class's week is full, the hard rules are searched two ways at once (``_full_week_portfolio``).
+    Where some class's week is full, the hard rules are searched two ways at once (``_full_week_portfolio``);
+    where the model chooses rooms, the times are found first and the rooms on them after (``_times_then_rooms``).
     """
     building = time.perf_counter()
-    plain = build_model(
-        school, objective=False, baseline=options.baseline, move_weight=options.move_weight, forbidden=forbidden
-    )
-    if options.baseline is not None:
-        plain.model.minimize(plain.moves)
-        _add_hints(plain, options.baseline)
+    times_first = options.baseline is None and bool(room_choice_lessons(school))
+    plain = None
+    if not times_first:
+        plain = build_model(
+            school, objective=False, baseline=options.baseline, move_weight=options.move_weight, forbidden=forbidden
+        )
+        if options.baseline is not None:
+            plain.model.minimize(plain.moves)
+            _add_hints(plain, options.baseline)
     build_time = time.perf_counter() - building
     budget = max(0.1, min(options.time_limit * FEASIBILITY_SHARE, options.time_limit - (time.perf_counter() - started)))
     by_excess = options.baseline is None and _has_gap_limits(school)
     status, values = cp_model.UNKNOWN, None
     if not by_excess or GAPS_HARD_SECONDS > 0:
         limit = max(0.1, min(budget, GAPS_HARD_SECONDS)) if by_excess else budget
-        if options.baseline is None and options.workers == 2 and plain.vars.full_atoms:
-            building = time.perf_counter()
-            loose = build_model(school, objective=False, forbidden=forbidden, full_week=False)
-            build_time += time.perf_counter() - building
-            status, values, first = _full_week_portfolio(plain, loose, options, limit, started, solvers)
+        if plain is None:
+            status, values, first, more = _times_then_rooms(school, options, limit, started, solvers, forbidden)
         else:
-            solver = _solver(options, limit)
-            if options.baseline is None:
-                _any_timetable(solver)
-            solvers.append(solver)
-            seen = _FirstSeen(started)
-            status = solver.solve(plain.model, seen)
-            first = seen.first
-            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                values = [solver.boolean_value(var) for var in decision_vars(plain.vars)]
+            status, values, first, more = _hard_rules(school, plain, options, limit, started, solvers, forbidden)
+        build_time += more
         if values is not None:
             watcher.first = first if first is not None else time.perf_counter() - started
     left = options.time_limit * FEASIBILITY_SHARE - (time.perf_counter() - started)
@@ -319,9 +316,77 @@ def _first_phase(
     return status, values, build_time
 
 
+def _hard_rules(
+    school: School,
+    built,
+    options: SolveOptions,
+    limit: float,
+    started: float,
+    solvers: list,
+    forbidden: set,
+    choose_rooms: bool = True,
+) -> tuple[int, Values | None, float | None, float]:
+    """The first timetable of ``built`` (the hard rules, no objective but a baseline's moves) within ``limit``:
+    the race of ``_full_week_portfolio`` where some class's week is full (2 workers, no baseline), else one
+    search (``_any_timetable`` without a baseline). Returns (status, decision values, seconds from ``started``
+    to the first, seconds spent building)."""
+    if options.baseline is None and options.workers == 2 and built.vars.full_atoms:
+        building = time.perf_counter()
+        loose = build_model(school, objective=False, forbidden=forbidden, full_week=False, choose_rooms=choose_rooms)
+        build_time = time.perf_counter() - building
+        return (*_full_week_portfolio(built, loose, options, limit, started, solvers), build_time)
+    solver = _solver(options, limit)
+    if options.baseline is None:
+        _any_timetable(solver)
+    solvers.append(solver)
+    seen = _FirstSeen(started)
+    status = solver.solve(built.model, seen)
+    values = None
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        values = _values(solver, built)
+    return status, values, seen.first, 0.0
+
+
+def _times_then_rooms(
+    school: School, options: SolveOptions, limit: float, started: float, solvers: list, forbidden: set
+) -> tuple[int, Values | None, float | None, float]:
+    """Where the model chooses rooms (room sets, room groups), times first, then rooms: the hard rules without
+    room choice, the rooms counted per moment instead (``build_model(choose_rooms=False)``), then the hard rules
+    with room choice on those times alone (every other start left out), which only chooses the rooms. On
+    Egypt's FET file the room choice is 60 000 of the model's 70 000 variables; the times alone are found in
+    1–3 s (benchmarks/FET_REAL.md, "Session 14"). The counting is necessary for a room each, not sufficient (a
+    double lesson keeps one room, a room group's rooms are chosen for the week): where the rooms do not fit
+    those times, the whole model is searched, hinted with them, for the rest of ``limit``. No timetable of
+    the times alone proves that there is none. Returns as ``_hard_rules``."""
+    phase = time.perf_counter()
+    times = build_model(school, objective=False, forbidden=forbidden, choose_rooms=False)
+    build_time = time.perf_counter() - phase
+    status, values, _, more = _hard_rules(school, times, options, limit, started, solvers, forbidden, False)
+    build_time += more
+    if values is None:
+        return status, None, None, build_time
+    placed = {key for key in times.vars.start if values.get(("start", *key), False)}
+    building = time.perf_counter()
+    rooms = build_model(school, objective=False, forbidden=set(times.vars.start) - placed | forbidden)
+    build_time += time.perf_counter() - building
+    solver = _solver(options, max(0.1, limit - (time.perf_counter() - phase)))
+    _any_timetable(solver)
+    solvers.append(solver)
+    if solver.solve(rooms.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return cp_model.FEASIBLE, _values(solver, rooms), time.perf_counter() - started, build_time
+    building = time.perf_counter()
+    plain = build_model(school, objective=False, forbidden=forbidden)
+    for key, var in plain.vars.start.items():
+        plain.model.add_hint(var, key in placed)
+    build_time += time.perf_counter() - building
+    left = max(0.1, limit - (time.perf_counter() - phase))
+    status, values, first, more = _hard_rules(school, plain, options, left, started, solvers, forbidden)
+    return status, values, first, build_time + more
+
+
 def _full_week_portfolio(
     full, loose, options: SolveOptions, limit: float, started: float, solvers: list
-) -> tuple[int, list[bool] | None, float | None]:
+) -> tuple[int, Values | None, float | None]:
     """Two one-worker searches side by side, the first timetable stopping both: the complete search without LP
     (as ``no_lp``) on ``full`` (full class weeks as "exactly one"), and local search only (feasibility jump and
     violation LS) on ``loose`` (the same rules, full weeks as "at most one"). The equality makes the complete
@@ -350,7 +415,7 @@ def _full_week_portfolio(
             with lock:
                 if "values" not in found:
                     found["first"] = time.perf_counter() - started
-                    found["values"] = [bool(self.value(var)) for var in decision_vars(self.built.vars)]
+                    found["values"] = {key: bool(self.value(var)) for key, var in decisions(self.built.vars).items()}
             done.set()
             self.stop_search()
 
@@ -405,7 +470,7 @@ def _by_gap_excess(
     solvers: list,
     forbidden: set,
     budget: float,
-) -> tuple[int, list[bool] | None, float]:
+) -> tuple[int, Values | None, float]:
     """The hard rules but the teachers' gap limits, the gaps above them minimised (CP-SAT's default search,
     LNS included); a solution with none above is a timetable of the hard rules. A least excess above 0 proves
     that none exists."""
@@ -422,13 +487,17 @@ def _by_gap_excess(
     if seen.first is None:
         return cp_model.UNKNOWN, None, build_time
     watcher.first = seen.first
-    return cp_model.FEASIBLE, [solver.boolean_value(var) for var in decision_vars(relaxed.vars)], build_time
+    return cp_model.FEASIBLE, _values(solver, relaxed), build_time
 
 
-def _fixed(built, values: list[bool], options: SolveOptions) -> tuple[cp_model.CpSolver, int]:
+def _values(solver: cp_model.CpSolver, built) -> Values:
+    return {key: solver.boolean_value(var) for key, var in decisions(built.vars).items()}
+
+
+def _fixed(built, values: Values, options: SolveOptions) -> tuple[cp_model.CpSolver, int]:
     """The full model with every decision fixed to ``values``: the soft goals of that timetable."""
-    for var, value in zip(decision_vars(built.vars), values, strict=True):
-        built.model.add(var == int(value))
+    for key, var in decisions(built.vars).items():
+        built.model.add(var == int(values.get(key, False)))
     solver = _solver(options, FIXED_TIME_LIMIT)
     return solver, solver.solve(built.model)
 

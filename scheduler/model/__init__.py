@@ -207,6 +207,7 @@ def build_model(
     forbidden: set[Key] | None = None,
     gaps_as_excess: bool = False,
     full_week: bool = True,
+    choose_rooms: bool = True,
 ) -> BuiltModel:
     """Variables, every hard rule family and (unless ``objective`` is off) the soft goals.
 
@@ -217,11 +218,15 @@ def build_model(
     ``gaps_as_excess``: the teachers' gap limits are not rules but counted in ``gap_excess`` (the gaps above
     them), which a caller minimises to 0; the decision variables are the same as without it.
     ``full_week`` off: full class weeks keep the plain "at most one" clash (for the first phase's local search).
+    ``choose_rooms`` off: no room choice, the rooms counted per moment instead (``Vars.choose_rooms``; for the
+    first phase's times-first search, not with ``explain``).
     """
     m = cp_model.CpModel()
     if not explain and forbidden is None:
         forbidden = forbidden_starts(school)
-    v = build_vars(m, school, explain=explain, skip=None if explain else forbidden)
+    v = build_vars(
+        m, school, explain=explain, skip=None if explain else forbidden, choose_rooms=choose_rooms or explain
+    )
     v.full_week = full_week
     for rule in RULES:
         if not (gaps_as_excess and rule is add_teacher_max_gaps):

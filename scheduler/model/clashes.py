@@ -6,8 +6,8 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from scheduler.domain import BellSchedule, Lesson, Room
-from scheduler.model.variables import Vars, locate, running_at, time_points
+from scheduler.domain import BellSchedule, Lesson
+from scheduler.model.variables import Vars, locate, room_choice_lessons, running_at, time_points
 
 
 def add_class_clash(m: cp_model.CpModel, v: Vars) -> None:
@@ -91,7 +91,9 @@ def add_room_capacity(m: cp_model.CpModel, v: Vars) -> None:
     type's total capacity, or, when some room of the type has unavailable periods, by the
     capacity of the rooms free in the periods they cover. Rooms are then assigned per session
     after solving, except where some lesson has a room set: there add_room_set also chooses each
-    session's room, exactly.
+    session's room, exactly. In a model without room choice (``Vars.choose_rooms`` off) the lessons
+    that would choose one are counted per moment against the rooms they may use instead (Hall's
+    condition, ``add_room_type_limit``): necessary, not sufficient, for a room each.
     """
     school = v.school
     by_type: dict[str, list[Lesson]] = defaultdict(list)
@@ -106,27 +108,29 @@ def add_room_capacity(m: cp_model.CpModel, v: Vars) -> None:
     for room_type, lessons in by_type.items():
         rooms = [r for r in school.rooms if r.type == room_type]
         if any(r.unavailable for r in rooms):
-            add_room_type_limit(m, v, lessons, rooms, "room_capacity", room_type)
+            add_room_type_limit(m, v, lessons, "room_capacity", room_type)
         else:
             add_resource_limit(m, v, lessons, sum(r.capacity for r in rooms), "room_capacity", room_type)
     for room_id, lessons in by_room.items():
         add_resource_limit(m, v, lessons, school.room_by_id[room_id].capacity, "room_capacity", room_id)
+    if not v.choose_rooms and (chosen := room_choice_lessons(school)):
+        lessons = [school.lesson_by_id[lesson_id] for lesson_id in chosen]
+        add_room_type_limit(m, v, lessons, "room_set", "times first", most=12)
 
 
 def add_room_type_limit(
-    m: cp_model.CpModel, v: Vars, lessons: list[Lesson], rooms: list[Room], family: str, key: str
+    m: cp_model.CpModel, v: Vars, lessons: list[Lesson], family: str, key: str, most: int = 6
 ) -> None:
     """``add_resource_limit`` for rooms with unavailable periods: capacity depends on the periods covered.
 
-    At every clock moment the running sessions are grouped by the rooms they may use (their fixed
-    room or the type's rooms) that are free in every period they cover; for each union U of those
-    room sets, the sessions that can only use rooms of U number at most U's capacity (Hall's
-    condition at that moment; with more than 6 distinct sets only each set and all together). It is
-    necessary, not sufficient, for a room per session over the whole day, which scheduler/rooms.py
-    looks for after solving.
+    At every clock moment the running sessions are grouped by the rooms they may use
+    (``School.rooms_of``: the fixed room, the room set or the type's rooms) that are free in every
+    period they cover; for each union U of those room sets, the sessions that can only use rooms of U
+    number at most U's capacity (Hall's condition at that moment; with more than ``most`` distinct sets
+    only each set and all together). It is necessary, not sufficient, for a room per session over the
+    whole day, which scheduler/rooms.py looks for after solving.
     """
     school = v.school
-    capacity = {r.id: r.capacity for r in rooms}
     schedules = {school.stage_of(lesson): school.schedule_of(lesson) for lesson in lessons}
     moments = time_points(list(schedules.values()))
     free_rooms: dict[tuple, frozenset[str]] = {}
@@ -140,21 +144,21 @@ def add_room_type_limit(
                     continue
                 period, in_break = where
                 last_needed = period + 1 if in_break else period
+                usable = tuple(school.rooms_of(lesson) or ())
                 for first in range(max(1, last_needed - lesson.duration + 1), period + 1):
                     var = v.start.get((lesson.id, day, first))
                     if var is None:
                         continue
-                    need = (stage, day, first, lesson.duration, lesson.room)
+                    need = (stage, day, first, lesson.duration, usable)
                     if need not in free_rooms:
                         covered = range(first, first + lesson.duration)
-                        usable = [school.room_by_id[lesson.room]] if lesson.room else rooms
                         free_rooms[need] = frozenset(
-                            r.id for r in usable if all(r.free(day, p, stage) for p in covered)
+                            r for r in usable if all(school.room_by_id[r].free(day, p, stage) for p in covered)
                         )
                     by_rooms[free_rooms[need]].append(var)
-            for union in _unions(sorted(by_rooms, key=sorted)):
+            for union in _unions(sorted(by_rooms, key=sorted), most):
                 running = [var for free, group in by_rooms.items() if free <= union for var in group]
-                limit = sum(capacity[r] for r in union)
+                limit = sum(school.room_by_id[r].capacity for r in union)
                 if len(running) > limit:
                     m.add(sum(running) <= limit).only_enforce_if(v.enforce(family, key))
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from scheduler.domain import Lesson, RoomGroup
+from scheduler.model.clashes import add_resource_limit
 from scheduler.model.variables import Vars, add_used_cap, implied_any, locate, lunch_before, time_points
 
 
@@ -86,9 +87,14 @@ def _running_starts(v: Vars, lesson: Lesson, moment: int) -> range:
 
 def add_rooms_max_different(m: cp_model.CpModel, v: Vars) -> None:
     """The sessions of a room group's lessons use at most ``max_rooms`` distinct rooms over the week (FET:
-    activities occupy max different rooms); sessions without a room do not count."""
+    activities occupy max different rooms); sessions without a room do not count. Without room choice
+    (``Vars.choose_rooms`` off) only what that implies at each moment: the group's sessions then running fit
+    in ``max_rooms`` of its rooms (with one-place rooms: no more than ``max_rooms`` at once)."""
     for group in v.school.room_groups:
         if group.max_rooms is None:
+            continue
+        if not v.choose_rooms:
+            _add_group_at_once(m, v, group)
             continue
         in_room: dict[str, list[cp_model.IntVar]] = defaultdict(list)
         for lesson in _grouped(v, group):
@@ -97,6 +103,16 @@ def add_rooms_max_different(m: cp_model.CpModel, v: Vars) -> None:
                     in_room[room_id].append(var)
         guard = v.enforce("rooms_max_different", group.id)
         add_used_cap(m, f"used[{group.id}]", in_room, group.max_rooms, guard)
+
+
+def _add_group_at_once(m: cp_model.CpModel, v: Vars, group: RoomGroup) -> None:
+    """At every moment a room group's running sessions number at most the capacity of its ``max_rooms``
+    largest rooms (those its lessons may use)."""
+    school = v.school
+    lessons = [lesson for lesson_id in group.lessons if school.needs_room(lesson := school.lesson_by_id[lesson_id])]
+    rooms = {room_id for lesson in lessons for room_id in school.rooms_of(lesson) or ()}
+    largest = sorted((school.room_by_id[room_id].capacity for room_id in rooms), reverse=True)[: group.max_rooms]
+    add_resource_limit(m, v, lessons, sum(largest), "rooms_max_different", group.id)
 
 
 def add_same_room_if_consecutive(m: cp_model.CpModel, v: Vars) -> None:

@@ -61,6 +61,9 @@ class Vars:
     # full_atoms counts the atoms it was stated for
     full_week: bool = True
     full_atoms: int = 0
+    # off: no room choice; the rooms of the lessons that would choose one are only counted per moment
+    # (``clashes.add_room_capacity``), for a times-first search whose rooms are chosen after
+    choose_rooms: bool = True
 
     def forbid(self, var: cp_model.IntVar, family: str, key: str) -> None:
         """Rule instance (``family``, ``key``) forbids the session start ``var`` whatever else is placed (an
@@ -94,11 +97,16 @@ class Vars:
 
 
 def build_vars(
-    m: cp_model.CpModel, school: School, explain: bool = False, skip: set[Key] | None = None, starts_only: bool = False
+    m: cp_model.CpModel,
+    school: School,
+    explain: bool = False,
+    skip: set[Key] | None = None,
+    starts_only: bool = False,
+    choose_rooms: bool = True,
 ) -> Vars:
     """The start variables of every lesson but those in ``skip`` (starts no timetable can use), then, unless
-    ``starts_only``, the after-school and room-choice variables."""
-    v = Vars(school=school, model=m, explain=explain)
+    ``starts_only``, the after-school and (unless ``choose_rooms`` is off) the room-choice variables."""
+    v = Vars(school=school, model=m, explain=explain, choose_rooms=choose_rooms)
     skip = skip or set()
     for lesson in school.all_lessons:
         schedule = school.schedule_of(lesson)
@@ -123,7 +131,8 @@ def build_vars(
         return v
     if school.after_school is not None:
         _after_school_vars(m, v)
-    _room_choice_vars(m, v)
+    if choose_rooms:
+        _room_choice_vars(m, v)
     return v
 
 
@@ -236,15 +245,24 @@ def _after_school_vars(m: cp_model.CpModel, v: Vars) -> None:
                 v.after_school_work[teacher].append((day, start, end, lead))
 
 
+def decisions(v: Vars) -> dict[tuple, cp_model.IntVar]:
+    """Every decision variable (lesson starts, after-school choices, room choices), by a key that names it in any
+    model of the school: ("start", lesson, day, period), ("duty", class, day, teacher), ("meets", club, day),
+    ("instructs", club, teacher), ("room", lesson, day, period, room class). Values found on one model hint or
+    fix another by these keys (a start left out of a model is a session not placed there)."""
+    found: dict[tuple, cp_model.IntVar] = {("start", *key): var for key, var in v.start.items()}
+    found.update({("duty", *key): var for key, var in v.duty.items()})
+    found.update({("meets", *key): var for key, var in v.meets.items()})
+    found.update({("instructs", *key): var for key, var in v.instructs.items()})
+    for (lesson_id, day, period), choice in v.room_choice.items():
+        if not v.school.lesson_by_id[lesson_id].room:
+            found.update({("room", lesson_id, day, period, name): var for name, var in choice.items()})
+    return found
+
+
 def decision_vars(v: Vars) -> list[cp_model.IntVar]:
-    """Every decision variable (lesson starts, room choices and after-school choices), e.g. for hints."""
-    rooms = [
-        var
-        for (lesson_id, _, _), choice in v.room_choice.items()
-        if not v.school.lesson_by_id[lesson_id].room
-        for var in choice.values()
-    ]
-    return [*v.start.values(), *v.duty.values(), *v.meets.values(), *v.instructs.values(), *rooms]
+    """Every decision variable (``decisions``), e.g. for hints."""
+    return list(decisions(v).values())
 
 
 def lunch_before(schedule: BellSchedule, day: int, period: int) -> bool:

@@ -89,6 +89,55 @@ def test_sessions_apart_may_change_rooms():
     assert check(school_, result.solution).ok
 
 
+def _spy_hard_rules(monkeypatch, times_values=None) -> list[bool]:
+    """Records, per hard-rules search of the first phase, whether its model chooses rooms; with
+    ``times_values`` the search of the model without room choice returns those instead of searching."""
+    import scheduler.solve as solve_module
+
+    calls, search = [], solve_module._hard_rules
+
+    def spy(school_, built, *args):
+        calls.append(built.vars.choose_rooms)
+        if times_values is not None and not built.vars.choose_rooms:
+            return solve_module.cp_model.FEASIBLE, times_values, None, 0.0
+        return search(school_, built, *args)
+
+    monkeypatch.setattr(solve_module, "_hard_rules", spy)
+    return calls
+
+
+def test_rooms_are_chosen_after_the_times_where_the_model_chooses_rooms(monkeypatch):
+    calls = _spy_hard_rules(monkeypatch)
+    lessons = [lesson("lab1", "c1", "lab"), lesson("lab2", "c2", "lab")]
+    school_ = grouped(lessons, [{"id": "g1", "lessons": ["lab1", "lab2"], "max_rooms": 1}])
+    result = solve(school_, OPTIONS)
+    # the times alone, then the rooms on those times (no second search of the whole model)
+    assert calls == [False] and result.status in ("optimal", "feasible")
+    assert check(school_, result.solution).ok
+
+
+def test_times_whose_rooms_do_not_fit_send_the_search_to_the_whole_model(monkeypatch):
+    # lab1 twice in periods 1 and 2 counts right per moment (B free in 1, A in 2) but needs two rooms,
+    # and the group allows one: the rooms stage fails on those times, the whole model finds period 3 instead
+    bad_times = {("start", "lab1", 1, 1): True, ("start", "lab1", 1, 2): True}
+    calls = _spy_hard_rules(monkeypatch, bad_times)
+    lessons = [lesson("lab1", "c1", "lab", count=2)]
+    school_ = grouped(lessons, [{"id": "g1", "lessons": ["lab1"], "max_rooms": 1}], periods=3, rooms=SPLIT_ROOMS)
+    result = solve(school_, OPTIONS)
+    assert calls == [False, True] and result.status in ("optimal", "feasible")
+    assert check(school_, result.solution).ok
+    assert 3 in {period for period, _ in rooms_used(result, {"lab1"})}
+
+
+def test_a_school_whose_times_fit_but_rooms_never_do_is_still_infeasible(monkeypatch):
+    # two periods: every timetable of the times alone needs two rooms for the one-room group
+    calls = _spy_hard_rules(monkeypatch)
+    lessons = [lesson("lab1", "c1", "lab", count=2)]
+    school_ = grouped(lessons, [{"id": "g1", "lessons": ["lab1"], "max_rooms": 1}], rooms=SPLIT_ROOMS)
+    assert solve(school_, OPTIONS).status == "infeasible"
+    assert calls[:2] == [False, True]
+
+
 def test_room_groups_are_validated_by_field():
     lessons = [lesson("lab1", "c1", "lab"), lesson("lab2", "c2", "lab")]
     with pytest.raises(ValidationError, match=r"room_groups\.0\.lessons\.1[\s\S]*listed twice"):

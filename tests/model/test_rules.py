@@ -653,14 +653,14 @@ def test_a_fixed_first_timetable_keeps_its_placements_and_gets_its_soft_goals_co
     from ortools.sat.python import cp_model
 
     from scheduler.model import build_model
-    from scheduler.model.variables import decision_vars
+    from scheduler.model.variables import decisions
     from scheduler.solve import _fixed
 
     school = tiny_school()
     plain = build_model(school, objective=False)
     first = cp_model.CpSolver()
     assert first.solve(plain.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    values = [first.boolean_value(var) for var in decision_vars(plain.vars)]
+    values = {key: first.boolean_value(var) for key, var in decisions(plain.vars).items()}
     built = build_model(school)
     fixed, status = _fixed(built, values, OPTIONS)
     assert status == cp_model.OPTIMAL
