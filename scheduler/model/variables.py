@@ -260,11 +260,6 @@ def decisions(v: Vars) -> dict[tuple, cp_model.IntVar]:
     return found
 
 
-def decision_vars(v: Vars) -> list[cp_model.IntVar]:
-    """Every decision variable (``decisions``), e.g. for hints."""
-    return list(decisions(v).values())
-
-
 def lunch_before(schedule: BellSchedule, day: int, period: int) -> bool:
     """A lunch block of that day lies between ``period`` - 1 and ``period`` (so they are not in a row)."""
     if period <= 1:
