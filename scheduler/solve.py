@@ -324,27 +324,34 @@ def _hard_rules(
     started: float,
     solvers: list,
     forbidden: set,
-    choose_rooms: bool = True,
 ) -> tuple[int, Values | None, float | None, float]:
     """The first timetable of ``built`` (the hard rules, no objective but a baseline's moves) within ``limit``:
     the race of ``_full_week_portfolio`` where some class's week is full (2 workers, no baseline), else one
-    search (``_any_timetable`` without a baseline). Returns (status, decision values, seconds from ``started``
-    to the first, seconds spent building)."""
+    search (``_one_search``). Returns (status, decision values, seconds from ``started`` to the first, seconds
+    spent building)."""
     if options.baseline is None and options.workers == 2 and built.vars.full_atoms:
         building = time.perf_counter()
-        loose = build_model(school, objective=False, forbidden=forbidden, full_week=False, choose_rooms=choose_rooms)
+        loose = build_model(
+            school, objective=False, forbidden=forbidden, full_week=False, choose_rooms=built.vars.choose_rooms
+        )
         build_time = time.perf_counter() - building
         return (*_full_week_portfolio(built, loose, options, limit, started, solvers), build_time)
+    return (*_one_search(built, options, limit, started, solvers), 0.0)
+
+
+def _one_search(
+    built, options: SolveOptions, limit: float, started: float, solvers: list
+) -> tuple[int, Values | None, float | None]:
+    """One search of ``built`` (``_any_timetable``'s parameters without a baseline); returns (status, decision
+    values, seconds from ``started`` to the first)."""
     solver = _solver(options, limit)
     if options.baseline is None:
         _any_timetable(solver)
     solvers.append(solver)
     seen = _FirstSeen(started)
     status = solver.solve(built.model, seen)
-    values = None
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        values = _values(solver, built)
-    return status, values, seen.first, 0.0
+    values = _values(solver, built) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+    return status, values, seen.first
 
 
 def _times_then_rooms(
@@ -361,7 +368,7 @@ def _times_then_rooms(
     phase = time.perf_counter()
     times = build_model(school, objective=False, forbidden=forbidden, choose_rooms=False)
     build_time = time.perf_counter() - phase
-    status, values, _, more = _hard_rules(school, times, options, limit, started, solvers, forbidden, False)
+    status, values, _, more = _hard_rules(school, times, options, limit, started, solvers, forbidden)
     build_time += more
     if values is None:
         return status, None, None, build_time
@@ -369,15 +376,12 @@ def _times_then_rooms(
     building = time.perf_counter()
     rooms = build_model(school, objective=False, forbidden=set(times.vars.start) - placed | forbidden)
     build_time += time.perf_counter() - building
-    solver = _solver(options, max(0.1, limit - (time.perf_counter() - phase)))
-    _any_timetable(solver)
-    solvers.append(solver)
-    if solver.solve(rooms.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return cp_model.FEASIBLE, _values(solver, rooms), time.perf_counter() - started, build_time
+    _, values, first = _one_search(rooms, options, max(0.1, limit - (time.perf_counter() - phase)), started, solvers)
+    if values is not None:
+        return cp_model.FEASIBLE, values, first, build_time
     building = time.perf_counter()
     plain = build_model(school, objective=False, forbidden=forbidden)
-    for key, var in plain.vars.start.items():
-        plain.model.add_hint(var, key in placed)
+    _hint_starts(plain, placed)
     build_time += time.perf_counter() - building
     left = max(0.1, limit - (time.perf_counter() - phase))
     status, values, first, more = _hard_rules(school, plain, options, left, started, solvers, forbidden)
@@ -391,10 +395,10 @@ def _full_week_portfolio(
     (as ``no_lp``) on ``full`` (full class weeks as "exactly one"), and local search only (feasibility jump and
     violation LS) on ``loose`` (the same rules, full weeks as "at most one"). The equality makes the complete
     search find St Paul's and Bethlen-2008-2009 (none without it) but slows the local search, which found
-    ConcordiaY15T1a's timetables (benchmarks/FET_REAL.md, "Session 13"). Either side's proof that there is none counts: ``loose`` holds the same rules
-    without the implied equalities, so no timetable of it means none of ``full``. The side that finishes first
-    stops the other, again every 20 ms until it has stopped (a stop sent before a solve has started is lost).
-    Returns (status, decision values, seconds from ``started`` to the first)."""
+    ConcordiaY15T1a's timetables (benchmarks/FET_REAL.md, "Session 13"). Either side's proof that there is
+    none counts: ``loose`` holds the same rules without the implied equalities, so no timetable of it means
+    none of ``full``. The side that finishes first stops the other, again every 20 ms until it has stopped (a
+    stop sent before a solve has started is lost). Returns (status, decision values, seconds from ``started`` to the first)."""
     complete, local = _solver(options, limit), _solver(options, limit)
     for solver in (complete, local):
         solver.parameters.num_workers = 1
@@ -415,7 +419,7 @@ def _full_week_portfolio(
             with lock:
                 if "values" not in found:
                     found["first"] = time.perf_counter() - started
-                    found["values"] = {key: bool(self.value(var)) for key, var in decisions(self.built.vars).items()}
+                    found["values"] = _values(self, self.built)
             done.set()
             self.stop_search()
 
@@ -490,7 +494,8 @@ def _by_gap_excess(
     return cp_model.FEASIBLE, _values(solver, relaxed), build_time
 
 
-def _values(solver: cp_model.CpSolver, built) -> Values:
+def _values(solver: cp_model.CpSolver | cp_model.CpSolverSolutionCallback, built) -> Values:
+    """The decision values of ``built`` in the solver's last solution (or the callback's current one)."""
     return {key: solver.boolean_value(var) for key, var in decisions(built.vars).items()}
 
 
@@ -511,7 +516,11 @@ def _stop_when(stop: threading.Event, done: threading.Event, solvers: list) -> N
 
 
 def _add_hints(built, hint: Solution) -> None:
-    placed = {(p.lesson, p.day, p.period) for p in hint.placements}
+    _hint_starts(built, {(p.lesson, p.day, p.period) for p in hint.placements})
+
+
+def _hint_starts(built, placed: set) -> None:
+    """Hints every start of ``built``: placed where its (lesson, day, period) is in ``placed``."""
     for key, var in built.vars.start.items():
         built.model.add_hint(var, key in placed)
 
