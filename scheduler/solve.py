@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Literal
 
 from ortools.sat.python import cp_model
@@ -15,6 +16,7 @@ from scheduler.clubs import ClubStats, assign_pupils
 from scheduler.domain import School
 from scheduler.explain import Finding, explain_infeasible, precheck
 from scheduler.model import build_model, forbidden_starts
+from scheduler.model.clashes import without_full_weeks
 from scheduler.model.variables import decisions, room_choice_lessons
 from scheduler.rooms import assign_club_rooms, assign_rooms
 from scheduler.solution import (
@@ -303,7 +305,7 @@ def _first_phase(
         if plain is None:
             status, values, first, more = _times_then_rooms(school, options, limit, started, solvers, forbidden)
         else:
-            status, values, first, more = _hard_rules(school, plain, options, limit, started, solvers, forbidden)
+            status, values, first, more = _hard_rules(plain, options, limit, started, solvers)
         build_time += more
         if values is not None:
             watcher.first = first if first is not None else time.perf_counter() - started
@@ -317,23 +319,15 @@ def _first_phase(
 
 
 def _hard_rules(
-    school: School,
-    built,
-    options: SolveOptions,
-    limit: float,
-    started: float,
-    solvers: list,
-    forbidden: set,
+    built, options: SolveOptions, limit: float, started: float, solvers: list
 ) -> tuple[int, Values | None, float | None, float]:
     """The first timetable of ``built`` (the hard rules, no objective but a baseline's moves) within ``limit``:
     the race of ``_full_week_portfolio`` where some class's week is full (2 workers, no baseline), else one
     search (``_one_search``). Returns (status, decision values, seconds from ``started`` to the first, seconds
     spent building)."""
-    if options.baseline is None and options.workers == 2 and built.vars.full_atoms:
+    if options.baseline is None and options.workers == 2 and built.vars.full_clashes:
         building = time.perf_counter()
-        loose = build_model(
-            school, objective=False, forbidden=forbidden, full_week=False, choose_rooms=built.vars.choose_rooms
-        )
+        loose = replace(built, model=without_full_weeks(built.model, built.vars.full_clashes))
         build_time = time.perf_counter() - building
         return (*_full_week_portfolio(built, loose, options, limit, started, solvers), build_time)
     return (*_one_search(built, options, limit, started, solvers), 0.0)
@@ -368,7 +362,7 @@ def _times_then_rooms(
     phase = time.perf_counter()
     times = build_model(school, objective=False, forbidden=forbidden, choose_rooms=False)
     build_time = time.perf_counter() - phase
-    status, values, _, more = _hard_rules(school, times, options, limit, started, solvers, forbidden)
+    status, values, _, more = _hard_rules(times, options, limit, started, solvers)
     build_time += more
     if values is None:
         return status, None, None, build_time
@@ -384,7 +378,7 @@ def _times_then_rooms(
     _hint_starts(plain, placed)
     build_time += time.perf_counter() - building
     left = max(0.1, limit - (time.perf_counter() - phase))
-    status, values, first, more = _hard_rules(school, plain, options, left, started, solvers, forbidden)
+    status, values, first, more = _hard_rules(plain, options, left, started, solvers)
     return status, values, first, build_time + more
 
 

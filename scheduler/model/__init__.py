@@ -206,7 +206,6 @@ def build_model(
     move_weight: int = 100,
     forbidden: set[Key] | None = None,
     gaps_as_excess: bool = False,
-    full_week: bool = True,
     choose_rooms: bool = True,
 ) -> BuiltModel:
     """Variables, every hard rule family and (unless ``objective`` is off) the soft goals.
@@ -217,7 +216,6 @@ def build_model(
     here when None; explain mode keeps every start).
     ``gaps_as_excess``: the teachers' gap limits are not rules but counted in ``gap_excess`` (the gaps above
     them), which a caller minimises to 0; the decision variables are the same as without it.
-    ``full_week`` off: full class weeks keep the plain "at most one" clash (for the first phase's local search).
     ``choose_rooms`` off: no room choice, the rooms counted per moment instead (``Vars.choose_rooms``; for the
     first phase's times-first search, not with ``explain``).
     """
@@ -227,7 +225,6 @@ def build_model(
     v = build_vars(
         m, school, explain=explain, skip=None if explain else forbidden, choose_rooms=choose_rooms or explain
     )
-    v.full_week = full_week
     for rule in RULES:
         if not (gaps_as_excess and rule is add_teacher_max_gaps):
             rule(m, v)

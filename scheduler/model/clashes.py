@@ -21,22 +21,22 @@ def add_class_clash(m: cp_model.CpModel, v: Vars) -> None:
         done.add(ids)
         slots = _slot_cover(v, lessons, school.schedule_of(lessons[0]))
         full = _full_week(v, lessons, slots)
-        v.full_atoms += full
         for covering in slots:
             if full:
-                m.add_exactly_one(covering)
+                v.full_clashes.append(m.add_exactly_one(covering).index)
             elif len(covering) > 1:
                 m.add(sum(covering) <= 1).only_enforce_if(v.enforce("class_clash", atom))
 
 
 def _slot_cover(v: Vars, lessons: list[Lesson], schedule: BellSchedule) -> list[list[cp_model.IntVar]]:
-    """Per (day, period) of ``schedule`` that a session of ``lessons`` can cover: the start variables covering it."""
-    slots = (
-        [var for lesson in lessons for var in v.covering(lesson, day, period)]
-        for day in v.days
-        for period in range(1, len(schedule.periods) + 1)
-    )
-    return [covering for covering in slots if covering]
+    """Per (day, period) of ``schedule`` that a session of ``lessons`` can cover, in day and period order: the start
+    variables covering it, in lesson order (read off each lesson's starts: slot by slot was slow on large files)."""
+    slots: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+    for lesson in lessons:
+        for day, start, var in v.starts_of(lesson):
+            for period in range(start, start + lesson.duration):
+                slots[(day, period)].append(var)
+    return [slots[key] for key in sorted(slots) if key[1] <= len(schedule.periods)]
 
 
 def _full_week(v: Vars, lessons: list[Lesson], slots: list[list[cp_model.IntVar]]) -> bool:
@@ -47,8 +47,21 @@ def _full_week(v: Vars, lessons: list[Lesson], slots: list[list[cp_model.IntVar]
     12.0 s and 7.45 s; ConcordiaY15T1a (also full) got slower, 11.3 s to 23.1 s (medians of 10 seeds, first
     phase), hence the first phase's race against local search without it (``solve._full_week_portfolio``;
     benchmarks/FET_REAL.md, "Session 13"). Not in explain mode, where the two rules it joins are relaxed one by
-    one, nor with ``v.full_week`` off."""
-    return v.full_week and not v.explain and sum(lesson.periods_per_week for lesson in lessons) == len(slots)
+    one."""
+    return not v.explain and sum(lesson.periods_per_week for lesson in lessons) == len(slots)
+
+
+def without_full_weeks(model: cp_model.CpModel, full_clashes: list[int]) -> cp_model.CpModel:
+    """A copy of ``model`` whose full-week clashes (``Vars.full_clashes``) are "at most one" again: the same rules
+    and variables (same indices, so the copy's solutions read through the original's variables), without the
+    implied equalities, for the first phase's local search. Copying the built model costs 3–17 ms on FET files
+    where building it again took 0.2–1.0 s (benchmarks/FET_REAL.md, "Session 15")."""
+    loose = model.clone()
+    for index in full_clashes:
+        constraint = loose.proto.constraints[index]
+        literals = list(constraint.exactly_one.literals)
+        constraint.at_most_one.literals.extend(literals)  # the constraint's one kind: this replaces exactly_one
+    return loose
 
 
 def add_resource_limit(m: cp_model.CpModel, v: Vars, lessons: list[Lesson], limit: int, family: str, key: str) -> None:

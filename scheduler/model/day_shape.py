@@ -17,14 +17,16 @@ def _forbid_periods(m: cp_model.CpModel, v: Vars, family: str, bad_period) -> No
     """Forbid every session covering a period for which ``bad_period(lesson, period)`` holds."""
     school = v.school
     for school_class in school.classes:
-        for atom in school_class.atoms():
-            for lesson in v.lessons_by_atom.get(atom, []):
-                schedule = school.schedule_of(lesson)
-                for period in schedule.periods:
-                    if bad_period(school_class, schedule, period):
-                        for day in v.days:
-                            for var in v.covering(lesson, day, period.index):
-                                v.forbid(var, family, school_class.id)
+        lessons = {lesson.id: lesson for atom in school_class.atoms() for lesson in v.lessons_by_atom.get(atom, [])}
+        bad: dict[str, list[int]] = {}  # per bell schedule (stage): the class's bad periods, found once
+        for lesson in lessons.values():
+            schedule = school.schedule_of(lesson)
+            if schedule.stage not in bad:
+                bad[schedule.stage] = [p.index for p in schedule.periods if bad_period(school_class, schedule, p)]
+            for period in bad[schedule.stage]:
+                for day in v.days:
+                    for var in v.covering(lesson, day, period):
+                        v.forbid(var, family, school_class.id)
 
 
 def add_earliest_start(m: cp_model.CpModel, v: Vars) -> None:

@@ -57,10 +57,9 @@ class Vars:
     # start variable index → its key, and the starts a unit rule forbids outright (``forbid``; not in explain mode)
     key_of: dict[int, Key] = field(default_factory=dict)
     forbidden: set[Key] = field(default_factory=set)
-    # a class atom whose week is full has its clash as "exactly one" (``clashes._full_week``) unless this is off;
-    # full_atoms counts the atoms it was stated for
-    full_week: bool = True
-    full_atoms: int = 0
+    # a class atom whose week is full has its clash as "exactly one" (``clashes._full_week``): the indices of
+    # those constraints in the model, one per slot of each such atom (``clashes.without_full_weeks`` loosens them)
+    full_clashes: list[int] = field(default_factory=list)
     # off: no room choice; the rooms of the lessons that would choose one are only counted per moment
     # (``clashes.add_room_capacity``), for a times-first search whose rooms are chosen after
     choose_rooms: bool = True
@@ -108,11 +107,13 @@ def build_vars(
     ``starts_only``, the after-school and (unless ``choose_rooms`` is off) the room-choice variables."""
     v = Vars(school=school, model=m, explain=explain, choose_rooms=choose_rooms)
     skip = skip or set()
+    listed: set[tuple[str, str]] = set()  # (atom, lesson id): by id, as comparing lessons field by field is slow
     for lesson in school.all_lessons:
         schedule = school.schedule_of(lesson)
         for group in lesson.groups:
             for atom in school.atoms_of(group):
-                if lesson not in v.lessons_by_atom[atom]:
+                if (atom, lesson.id) not in listed:
+                    listed.add((atom, lesson.id))
                     v.lessons_by_atom[atom].append(lesson)
         for teacher in lesson.teachers:
             v.lessons_by_teacher[teacher].append(lesson)

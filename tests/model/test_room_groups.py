@@ -96,11 +96,11 @@ def _spy_hard_rules(monkeypatch, times_values=None) -> list[bool]:
 
     calls, search = [], solve_module._hard_rules
 
-    def spy(school_, built, *args):
+    def spy(built, *args):
         calls.append(built.vars.choose_rooms)
         if times_values is not None and not built.vars.choose_rooms:
             return solve_module.cp_model.FEASIBLE, times_values, None, 0.0
-        return search(school_, built, *args)
+        return search(built, *args)
 
     monkeypatch.setattr(solve_module, "_hard_rules", spy)
     return calls

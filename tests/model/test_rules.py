@@ -711,13 +711,20 @@ def _exactly_ones(model) -> int:
 def test_a_full_week_states_every_period_of_the_class_taken(monkeypatch):
     import scheduler.solve as solve_module
     from scheduler.model import build_model
+    from scheduler.model.clashes import without_full_weeks
 
     calls, portfolio = [], solve_module._full_week_portfolio
     monkeypatch.setattr(solve_module, "_full_week_portfolio", lambda *args: calls.append(1) or portfolio(*args))
 
     # the full week adds one "exactly one" per class and period (2 × 15); a class with free periods adds none
     full, spare = build_model(_full_week_school()), build_model(tiny_school())
-    assert _exactly_ones(full.model) - _exactly_ones(spare.model) == 30
+    assert _exactly_ones(full.model) - _exactly_ones(spare.model) == 30 == len(full.vars.full_clashes)
+    # the local search's copy has them as "at most one" again, the built model keeps them
+    loose = without_full_weeks(full.model, full.vars.full_clashes)
+    assert _exactly_ones(loose) == _exactly_ones(spare.model) and _exactly_ones(full.model) > _exactly_ones(loose)
+    assert [list(loose.proto.constraints[i].at_most_one.literals) for i in full.vars.full_clashes] == [
+        list(full.model.proto.constraints[i].exactly_one.literals) for i in full.vars.full_clashes
+    ]
     # explain mode relaxes the clash and the lesson counts one by one, so it keeps the plain "at most one"
     explained = build_model(_full_week_school(), explain=True)
     assert _exactly_ones(explained.model) == _exactly_ones(build_model(tiny_school(), explain=True).model)
