@@ -67,10 +67,24 @@ def core_in_afternoon(m: cp_model.CpModel, v: Vars) -> list:
     return out
 
 
+def _alike_atoms(v: Vars) -> list[tuple[str, list, int]]:
+    """Class atoms with the same lessons, once: (first atom, its lessons, how many atoms have them). Their terms
+    are equal, so they are built once and counted once per atom (St Paul's FET file: 1,362 atoms, 17 s of the
+    objective's 24 s build in same_subject_in_a_row before)."""
+    alike: dict[frozenset[str], list] = {}
+    for atom, lessons in v.lessons_by_atom.items():
+        key = frozenset(lesson.id for lesson in lessons)
+        if key in alike:
+            alike[key][2] += 1
+        else:
+            alike[key] = [atom, lessons, 1]
+    return [(atom, lessons, count) for atom, lessons, count in alike.values()]
+
+
 def same_subject_same_day(m: cp_model.CpModel, v: Vars) -> list:
     """Per class atom, subject and day: sessions beyond the first."""
     out = []
-    for atom, lessons in v.lessons_by_atom.items():
+    for atom, lessons, atoms in _alike_atoms(v):
         by_subject = defaultdict(list)
         for lesson in lessons:
             by_subject[lesson.subject].append(lesson)
@@ -84,14 +98,14 @@ def same_subject_same_day(m: cp_model.CpModel, v: Vars) -> list:
             # Counting bound (sessions beyond one a day are unavoidable): gives the solver a sound
             # lower bound at once instead of waiting for its LP.
             m.add(sum(repeats) >= sum(lesson.count for lesson in subject_lessons) - len(v.days))
-            out += repeats
+            out += repeats * atoms
     return out
 
 
 def same_subject_in_a_row(m: cp_model.CpModel, v: Vars) -> list:
     """Per atom and day: adjacent periods taken by two different sessions of one subject."""
     school, out = v.school, []
-    for atom, lessons in v.lessons_by_atom.items():
+    for atom, lessons, atoms in _alike_atoms(v):
         by_subject = defaultdict(list)
         for lesson in lessons:
             by_subject[lesson.subject].append(lesson)
@@ -118,30 +132,31 @@ def same_subject_in_a_row(m: cp_model.CpModel, v: Vars) -> list:
                     m.add(pair <= after)
                     m.add(pair <= 1 - sum(same))
                     m.add(pair >= here + after - 1 - sum(same))
-                    out.append(pair)
+                    out += [pair] * atoms
     return out
 
 
-def _daily_overload(m: cp_model.CpModel, v: Vars, groups: dict, name: str) -> list:
-    """Per group (teacher or class atom) and day: periods beyond ⌈weekly periods / days⌉."""
+def _daily_overload(m: cp_model.CpModel, v: Vars, groups: list[tuple[str, list, int]], name: str) -> list:
+    """Per group (teacher or class atom: key, lessons, how many groups have them) and day: periods beyond
+    ⌈weekly periods / days⌉."""
     out = []
-    for key, lessons in groups.items():
+    for key, lessons, count in groups:
         weekly = sum(lesson.periods_per_week for lesson in lessons)
         fair = math.ceil(weekly / len(v.days))
         for day in v.days:
             load = sum(lesson.duration * var for lesson in lessons for d, _, var in v.starts_of(lesson) if d == day)
-            out.append(_positive_part(m, load - fair, weekly, f"{name}[{key},{day}]"))
+            out += [_positive_part(m, load - fair, weekly, f"{name}[{key},{day}]")] * count
     return out
 
 
 def teacher_daily_overload(m: cp_model.CpModel, v: Vars) -> list:
     """Per teacher and day: periods beyond the teacher's fair share of the week."""
-    return _daily_overload(m, v, v.lessons_by_teacher, "over")
+    return _daily_overload(m, v, [(teacher, lessons, 1) for teacher, lessons in v.lessons_by_teacher.items()], "over")
 
 
 def class_daily_overload(m: cp_model.CpModel, v: Vars) -> list:
     """Per class atom and day: periods beyond the atom's fair share (a balanced week for pupils)."""
-    return _daily_overload(m, v, v.lessons_by_atom, "class_over")
+    return _daily_overload(m, v, _alike_atoms(v), "class_over")
 
 
 def flexible_day_shortfall(m: cp_model.CpModel, v: Vars) -> list:
