@@ -6,20 +6,16 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from scheduler.domain import BellSchedule, Lesson
-from scheduler.model.variables import Vars, locate, room_choice_lessons, running_at, time_points
+from scheduler.domain import Lesson
+from scheduler.model.variables import Vars, alike_atoms, locate, room_choice_lessons, running_at, time_points
 
 
 def add_class_clash(m: cp_model.CpModel, v: Vars) -> None:
     """A class (or section of one) has at most one lesson at a time; exactly one where its week is full."""
-    school = v.school
-    done: set[frozenset[str]] = set()  # atoms (subgroups) with the same lessons have the same constraints
-    for atom, lessons in v.lessons_by_atom.items():
-        ids = frozenset(lesson.id for lesson in lessons)
-        if not lessons or ids in done:
+    for atom, lessons, _ in alike_atoms(v):
+        if not lessons:
             continue
-        done.add(ids)
-        slots = _slot_cover(v, lessons, school.schedule_of(lessons[0]))
+        slots = _slot_cover(v, lessons)
         full = _full_week(v, lessons, slots)
         for covering in slots:
             if full:
@@ -28,15 +24,15 @@ def add_class_clash(m: cp_model.CpModel, v: Vars) -> None:
                 m.add(sum(covering) <= 1).only_enforce_if(v.enforce("class_clash", atom))
 
 
-def _slot_cover(v: Vars, lessons: list[Lesson], schedule: BellSchedule) -> list[list[cp_model.IntVar]]:
-    """Per (day, period) of ``schedule`` that a session of ``lessons`` can cover, in day and period order: the start
-    variables covering it, in lesson order (read off each lesson's starts: slot by slot was slow on large files)."""
+def _slot_cover(v: Vars, lessons: list[Lesson]) -> list[list[cp_model.IntVar]]:
+    """Per (day, period) that a session of ``lessons`` can cover, in day and period order: the start variables
+    covering it, in lesson order (read off each lesson's starts: slot by slot was slow on large files)."""
     slots: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
     for lesson in lessons:
         for day, start, var in v.starts_of(lesson):
             for period in range(start, start + lesson.duration):
                 slots[(day, period)].append(var)
-    return [slots[key] for key in sorted(slots) if key[1] <= len(schedule.periods)]
+    return [slots[key] for key in sorted(slots)]
 
 
 def _full_week(v: Vars, lessons: list[Lesson], slots: list[list[cp_model.IntVar]]) -> bool:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from scheduler.model.teachers import flexible_flags, teacher_day_cover
-from scheduler.model.variables import Vars
+from scheduler.model.variables import Vars, alike_atoms
 
 Terms = dict[str, list[cp_model.LinearExprT]]
 
@@ -67,24 +67,10 @@ def core_in_afternoon(m: cp_model.CpModel, v: Vars) -> list:
     return out
 
 
-def _alike_atoms(v: Vars) -> list[tuple[str, list, int]]:
-    """Class atoms with the same lessons, once: (first atom, its lessons, how many atoms have them). Their terms
-    are equal, so they are built once and counted once per atom (St Paul's FET file: 1,362 atoms, 17 s of the
-    objective's 24 s build in same_subject_in_a_row before)."""
-    alike: dict[frozenset[str], list] = {}
-    for atom, lessons in v.lessons_by_atom.items():
-        key = frozenset(lesson.id for lesson in lessons)
-        if key in alike:
-            alike[key][2] += 1
-        else:
-            alike[key] = [atom, lessons, 1]
-    return [(atom, lessons, count) for atom, lessons, count in alike.values()]
-
-
 def same_subject_same_day(m: cp_model.CpModel, v: Vars) -> list:
     """Per class atom, subject and day: sessions beyond the first."""
     out = []
-    for atom, lessons, atoms in _alike_atoms(v):
+    for atom, lessons, atoms in alike_atoms(v):
         by_subject = defaultdict(list)
         for lesson in lessons:
             by_subject[lesson.subject].append(lesson)
@@ -105,7 +91,7 @@ def same_subject_same_day(m: cp_model.CpModel, v: Vars) -> list:
 def same_subject_in_a_row(m: cp_model.CpModel, v: Vars) -> list:
     """Per atom and day: adjacent periods taken by two different sessions of one subject."""
     school, out = v.school, []
-    for atom, lessons, atoms in _alike_atoms(v):
+    for atom, lessons, atoms in alike_atoms(v):
         by_subject = defaultdict(list)
         for lesson in lessons:
             by_subject[lesson.subject].append(lesson)
@@ -156,7 +142,7 @@ def teacher_daily_overload(m: cp_model.CpModel, v: Vars) -> list:
 
 def class_daily_overload(m: cp_model.CpModel, v: Vars) -> list:
     """Per class atom and day: periods beyond the atom's fair share (a balanced week for pupils)."""
-    return _daily_overload(m, v, _alike_atoms(v), "class_over")
+    return _daily_overload(m, v, alike_atoms(v), "class_over")
 
 
 def flexible_day_shortfall(m: cp_model.CpModel, v: Vars) -> list:

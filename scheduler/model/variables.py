@@ -137,6 +137,21 @@ def build_vars(
     return v
 
 
+def alike_atoms(v: Vars) -> list[tuple[str, list[Lesson], int]]:
+    """Class atoms (subgroups) with the same lessons, once: (first atom, its lessons, how many atoms have them).
+    Their clash constraints are the same (built once) and so are their soft terms (built once, counted once per
+    atom: St Paul's FET file has 1,362 atoms, and same_subject_in_a_row took 17 s of the objective's 24 s build
+    atom by atom)."""
+    alike: dict[frozenset[str], list] = {}
+    for atom, lessons in v.lessons_by_atom.items():
+        key = frozenset(lesson.id for lesson in lessons)
+        if key in alike:
+            alike[key][2] += 1
+        else:
+            alike[key] = [atom, lessons, 1]
+    return [(atom, lessons, count) for atom, lessons, count in alike.values()]
+
+
 def room_choice_lessons(school: School) -> dict[str, list[str]]:
     """Lesson id → candidate rooms, for the lessons whose room the model chooses: every lesson with a
     room set or in a room group (``School.room_groups``: which room matters there), and every lesson

@@ -783,7 +783,7 @@ def test_a_daily_cap_below_the_days_periods_binds_in_the_model(override, binds):
 
 
 def test_sections_with_the_same_lessons_count_their_soft_terms_once_each():
-    # c3-1's two sections share every lesson: the model builds their terms once (objective._alike_atoms) and
+    # c3-1's two sections share every lesson: the model builds their terms once (variables.alike_atoms) and
     # counts them per section, as the checker does. 语文 4 times in 3 days repeats at least once a week per
     # class atom: twice for c3-1 (two sections), once for c3-2.
     data = tiny()
