@@ -174,7 +174,10 @@ assert all(rule in RULES for rule in UNIT_RULES)
 
 
 def forbidden_starts(school: School) -> set[Key]:
-    """The session starts the unit rules forbid, found on a scratch model of the start variables alone.
+    """The session starts the unit rules forbid, found by a scratch pass of the unit rules over the start keys.
+
+    The pass makes no CP-SAT variables (`build_vars(starts_only=True)` stands each start by its key), so it
+    costs little (Spain's FET file: 108 -> 20 ms, medians of 7).
 
     Real FET files mark many periods unavailable (teachers, classes, breaks): Egypt 8,871 of 15,888 starts,
     Ancona 2,470 of 8,250, Belize test-2012 5,400 of 18,785. Each would carry its room-choice variables and

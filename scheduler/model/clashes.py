@@ -69,11 +69,9 @@ def add_resource_limit(m: cp_model.CpModel, v: Vars, lessons: list[Lesson], limi
     if len(schedules) == 1:
         # one bell schedule (every FET file): its moments are its period starts, each inside its period, so
         # the sessions running are those covering the period (the same constraints as below, found faster)
-        for day in v.days:
-            for period in schedules[0].periods:
-                running = [var for lesson in lessons for var in v.covers.get((lesson.id, day, period.index), ())]
-                if len(running) > limit:
-                    m.add(sum(running) <= limit).only_enforce_if(v.enforce(family, key))
+        for running in _slot_cover(v, lessons):
+            if len(running) > limit:
+                m.add(cp_model.LinearExpr.sum(running) <= limit).only_enforce_if(v.enforce(family, key))
         return
     moments = time_points(schedules)
     for day in v.days:

@@ -142,29 +142,36 @@ def add_adjacent_if_same_day(m: cp_model.CpModel, v: Vars) -> None:
     for lesson in school.all_lessons:
         pairs = [lesson] if lesson.adjacent_if_same_day and lesson.count > 1 else []
         pairs += [school.lesson_by_id[other] for other in dict.fromkeys(lesson.adjacent_with)]
+        schedule = school.schedule_of(lesson)
         for other in pairs:
             guard = v.enforce("adjacent_if_same_day", lesson.id)
-            schedule = school.schedule_of(lesson)
-            mine = v.starts_of(lesson)
-            for i, (day, first, var) in enumerate(mine):
+            theirs: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+            for other_day, second, other_var in v.starts_of(other):
+                theirs[other_day].append((second, other_var))
+            for day, first, var in v.starts_of(lesson):
                 # one constraint per start: it rules out every start of the other that day not adjacent to it
                 # (of one lesson: the later starts, so each pair once)
-                theirs = mine[i + 1 :] if other is lesson else v.starts_of(other)
+                later_only = other is lesson
+                near = _adjacent_starts(schedule, day, first, lesson.duration, other.duration)
                 apart = [
                     other_var.Not()
-                    for other_day, second, other_var in theirs
-                    if other_day == day
-                    and not _adjacent(schedule, day, (first, lesson.duration), (second, other.duration))
+                    for second, other_var in theirs[day]
+                    if second not in near and (second > first or not later_only)
                 ]
                 if apart:
                     m.add_bool_and(apart).only_enforce_if([var, *guard])
 
 
-def _adjacent(schedule: BellSchedule, day: int, one: tuple[int, int], two: tuple[int, int]) -> bool:
-    """Sessions (start, duration) follow each other directly, in either order: the later starts in the
-    period after the earlier ends, with no lunch block of that day between them."""
-    (first, length), (second, _) = sorted([one, two])
-    return second == first + length and not lunch_before(schedule, day, second)
+def _adjacent_starts(schedule: BellSchedule, day: int, first: int, length: int, other_length: int) -> set[int]:
+    """The starts of a session of ``other_length`` periods that follow directly, in either order, a session of
+    ``length`` starting at ``first`` on ``day``: the later starts in the period after the earlier ends, with no
+    lunch block of that day between them."""
+    near = set()
+    if first + length <= len(schedule.periods) and not lunch_before(schedule, day, first + length):
+        near.add(first + length)
+    if first - other_length >= 1 and not lunch_before(schedule, day, first):
+        near.add(first - other_length)
+    return near
 
 
 def add_min_gap(m: cp_model.CpModel, v: Vars) -> None:

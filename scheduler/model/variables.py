@@ -64,10 +64,13 @@ class Vars:
     # (``clashes.add_room_capacity``), for a times-first search whose rooms are chosen after
     choose_rooms: bool = True
 
-    def forbid(self, var: cp_model.IntVar, family: str, key: str) -> None:
+    def forbid(self, var: cp_model.IntVar | Key, family: str, key: str) -> None:
         """Rule instance (``family``, ``key``) forbids the session start ``var`` whatever else is placed (an
         unavailable period, a start outside the allowed ones…). Outside explain mode the start is recorded in
         ``forbidden``, so that ``build_model`` can leave it out of the model altogether (``build_vars(skip=…)``)."""
+        if isinstance(var, tuple):  # forbidden_starts' scratch pass (``build_vars(starts_only=True)``): a key
+            self.forbidden.add(var)
+            return
         self.model.add(var == 0).only_enforce_if(self.enforce(family, key))
         if not self.explain:
             self.forbidden.add(self.key_of[var.index])
@@ -104,7 +107,9 @@ def build_vars(
     choose_rooms: bool = True,
 ) -> Vars:
     """The start variables of every lesson but those in ``skip`` (starts no timetable can use), then, unless
-    ``starts_only``, the after-school and (unless ``choose_rooms`` is off) the room-choice variables."""
+    ``starts_only``, the after-school and (unless ``choose_rooms`` is off) the room-choice variables.
+    ``starts_only`` is ``forbidden_starts``' scratch pass, which only runs the unit rules: each start is stood for
+    by its key, not a CP-SAT variable (making 10k–20k Booleans was most of that pass), and ``forbid`` records it."""
     v = Vars(school=school, model=m, explain=explain, choose_rooms=choose_rooms)
     skip = skip or set()
     listed: set[tuple[str, str]] = set()  # (atom, lesson id): by id, as comparing lessons field by field is slow
@@ -122,9 +127,13 @@ def build_vars(
             for period in range(1, last_start + 1):
                 if (lesson.id, day, period) in skip:
                     continue
-                var = m.new_bool_var(f"x[{lesson.id},{day},{period}]")
-                v.start[(lesson.id, day, period)] = var
-                v.key_of[var.index] = (lesson.id, day, period)
+                key = (lesson.id, day, period)
+                if starts_only:  # forbidden_starts' scratch pass: the key stands for the start (no CP-SAT variable)
+                    var = key
+                else:
+                    var = m.new_bool_var(f"x[{lesson.id},{day},{period}]")
+                    v.key_of[var.index] = key
+                v.start[key] = var
                 v.starts[lesson.id].append((day, period, var))
                 for covered in range(period, period + lesson.duration):
                     v.covers[(lesson.id, day, covered)].append(var)
