@@ -32,7 +32,9 @@ Mapping (FET 5/6 file format, as written by FET and in its ``examples/``):
   some days become unavailable slots, so they are no gaps here either. FET counts gaps on one grid
   of hours, the School per stage bell schedule: reported for capped teachers in several stages.
 - ``Students_List``: year → grade (number parsed from the name — "3", "三年级", "初二"; if a
-  year has none, every year goes into one stage: its number if 1–6, else 6), group → class,
+  year has none, every year goes into one stage: its number if 1–6, else 6; the same where years of
+  both stages would lose something, i.e. an activity joins years of both or a teacher with a gap cap
+  teaches in both: FET has one grid of hours, the School one bell schedule per stage), group → class,
   subgroup → class section. A year whose subgroups are shared between its groups (FET's "divide
   by categories") becomes one class whose sections are the subgroups; each group is then the list
   of its sections. Reported. Classes and sections without any activity are left out, reported.
@@ -293,9 +295,14 @@ SOFT_APPROXIMATIONS = {
 
 
 class _Reader:
-    def __init__(self, root: ET.Element, source: str):
+    def __init__(self, root: ET.Element, source: str, one_stage: bool = False):
         self.root = root
         self.source = source
+        # FET has one grid of hours; the School one bell schedule per stage. A first read counts what
+        # splitting the years into stages would lose (activities joining both, gap caps across both);
+        # if anything, the file is read again with every year in one stage (``one_stage``).
+        self.one_stage = one_stage
+        self.stage_conflicts = 0
         self.problems: list[str] = []
         self.outcomes = _Outcomes()
         self.lossy: list[str] = []
@@ -524,6 +531,15 @@ class _Reader:
 
     def _grades(self, year_names: list[str]) -> list[int]:
         parsed = [grade_from_name(n) for n in year_names]
+        if self.one_stage and all(g is not None for g in parsed):
+            grades = [min(g, 6) for g in parsed]  # type: ignore[type-var]
+            moved = [n.strip() for n, g in zip(year_names, parsed, strict=True) if g > 6]  # type: ignore[operator]
+            self.lossy.append(
+                f"{len(moved)} years of grades 7–9 ({', '.join(moved[:3])}{'…' if len(moved) > 3 else ''}) "
+                "imported as grade 6, so that every year is in one stage with one bell schedule, as FET has one "
+                "grid of hours: activities join years of both stages, or teachers with a gap cap teach in both"
+            )
+            return grades
         if all(g is not None for g in parsed):
             return parsed  # type: ignore[return-value]
         # One stage (primary, grades 1–6) for all: a FET activity may join any years, a lesson one stage only.
@@ -593,6 +609,7 @@ class _Reader:
             elif duration > len(self.hour_names):
                 self.dropped.append(f"activity {aid} ({subject}): duration {duration} > hours per day; not imported")
             elif len(stages) > 1:
+                self.stage_conflicts += 1
                 self.dropped.append(
                     f"activity {aid} ({subject}): students {', '.join(students)} mix primary and middle-school "
                     "grades, which one lesson cannot; not imported"
@@ -1964,6 +1981,7 @@ class _Reader:
             for t in self.teachers.values()
             if len(stages[t["id"]]) > 1 and (t["max_gaps_week"] is not None or t["max_gaps_day"] is not None)
         ]
+        self.stage_conflicts += len(names)
         if names:
             self.lossy.append(
                 f"{len(names)} teachers with a gap cap teach in more than one stage ({', '.join(names[:3])}"
@@ -2106,7 +2124,18 @@ def import_fet(path: str | Path) -> tuple[School, ImportReport]:
         raise FetImportError(source, [f"not valid XML: {exc}"]) from None
     if root.tag != "fet":
         raise FetImportError(source, [f"root element is <{root.tag}>, expected <fet>"])
-    reader = _Reader(root, source)
+    reader, data = _read(root, source, one_stage=False)
+    if reader.stage_conflicts:
+        reader, data = _read(root, source, one_stage=True)
+    try:
+        school = School.model_validate(data)
+    except ValidationError as exc:
+        raise FetImportError(source, validation_problems(exc)) from None
+    return school, reader.report(school)
+
+
+def _read(root: ET.Element, source: str, one_stage: bool) -> tuple[_Reader, dict]:
+    reader = _Reader(root, source, one_stage)
     reader.read_calendar()
     reader.read_subjects()
     reader.read_teachers()
@@ -2119,11 +2148,7 @@ def import_fet(path: str | Path) -> tuple[School, ImportReport]:
     reader.raise_if_failed()
     data = reader.build()
     reader.raise_if_failed()
-    try:
-        school = School.model_validate(data)
-    except ValidationError as exc:
-        raise FetImportError(source, validation_problems(exc)) from None
-    return school, reader.report(school)
+    return reader, data
 
 
 def _simplify(reader: _Reader, refs: list[str]) -> list[str]:

@@ -411,6 +411,36 @@ def test_years_without_grade_numbers_share_one_stage(tmp_path):
     assert any("no grade number" in line and "PCPI" in line for line in report.lossy)
 
 
+def test_an_activity_joining_years_of_both_stages_puts_every_year_in_one_stage(tmp_path):
+    # Romania/Oradea/FS-2008-2009-difficult: RELIGIE for 6b, 7b and 8b at once (was dropped: one lesson, one stage)
+    years = "".join(f"<Year><Name>{n}</Name><Group><Name>{n}A</Name></Group></Year>" for n in ("5", "6", "7", "8"))
+    path = _fet(
+        tmp_path,
+        years,
+        [("T1", "Math", f"{n}A") for n in "5678"] + [("T2", "Art", "6A")],
+        ("T1", "T2"),
+        days=5,
+        hours=6,
+    )
+    text = path.read_text(encoding="utf-8")
+    joint = "<Subject>Art</Subject><Students>6A</Students>"
+    path.write_text(text.replace(joint, joint + "<Students>8A</Students>"))
+    school, report = import_fet(path)
+    assert report.dropped == []
+    assert {c.name: c.grade for c in school.classes} == {"5A": 5, "6A": 6, "7A": 6, "8A": 6}
+    assert {c.stage for c in school.classes} == {"primary"}
+    (joint,) = [lesson for lesson in school.lessons if len(lesson.groups) == 2]
+    assert sorted(school.class_by_id[g].name for g in joint.groups) == ["6A", "8A"]
+    assert any("imported as grade 6" in line and "7, 8" in line for line in report.lossy)
+
+
+def test_years_of_one_stage_keep_their_grades(tmp_path):
+    years = "".join(f"<Year><Name>{n}</Name><Group><Name>{n}A</Name></Group></Year>" for n in ("5", "6", "7", "8"))
+    school, report = import_fet(_fet(tmp_path, years, [("T1", "Math", f"{n}A") for n in "5678"], days=5, hours=6))
+    assert {c.name: c.grade for c in school.classes} == {"5A": 5, "6A": 6, "7A": 7, "8A": 8}
+    assert not any("imported as grade 6" in line for line in report.lossy)
+
+
 def test_a_file_of_activities_without_students_fails_with_a_reason(tmp_path):
     # Iran/Sharif-University: a university file whose activities name teachers only
     year = "<Year><Name>1</Name></Year>"
